@@ -1,0 +1,208 @@
+package dev.tollgate;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tollgate.auth.KeyRoutes;
+import dev.tollgate.auth.KeyService;
+import dev.tollgate.common.Tokenizer;
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.gateway.GatewayRoutes;
+import dev.tollgate.gateway.ModelCatalog;
+import dev.tollgate.providers.MockProvider;
+import dev.tollgate.providers.OpenAiCompatibleProvider;
+import dev.tollgate.providers.ProviderClient;
+import dev.tollgate.storage.Database;
+import dev.tollgate.storage.DuckDbKeyStore;
+import dev.tollgate.storage.DuckDbUsageStore;
+import dev.tollgate.usage.UsageRoutes;
+import dev.tollgate.usage.UsageStore;
+import dev.tollgate.usage.UsageWriter;
+import dev.tollgate.web.AdminGuard;
+import dev.tollgate.web.HealthRoutes;
+import dev.tollgate.web.HttpRoutes;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole gateway, wired by hand in one place. {@link #start} opens the store, loads keys, starts the
+ * usage writer and deploys one HTTP verticle per event loop; {@link #routes} builds one verticle's
+ * router and is what the tests reuse.
+ */
+public final class Tollgate implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Tollgate.class);
+  public static final String VERSION = "0.1.0";
+
+  private final TollgateConfig config;
+  private final Vertx vertx;
+  private final Database db;
+  private final KeyService keys;
+  private final UsageStore usageStore;
+  private final UsageWriter usageWriter;
+  private final Optional<String> generatedMasterKey;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private volatile int port;
+
+  /** Everything the routes need; shared by all verticles. */
+  public record Services(TollgateConfig config, KeyService keys, ModelCatalog catalog, UsageStore usageStore,
+                         UsageWriter usageWriter, Clock clock, AtomicBoolean started) {}
+
+  private Tollgate(TollgateConfig config, Vertx vertx, Database db, KeyService keys, UsageStore usageStore,
+                   UsageWriter usageWriter, Optional<String> generatedMasterKey) {
+    this.config = config;
+    this.vertx = vertx;
+    this.db = db;
+    this.keys = keys;
+    this.usageStore = usageStore;
+    this.usageWriter = usageWriter;
+    this.generatedMasterKey = generatedMasterKey;
+  }
+
+  public static Tollgate start(TollgateConfig config, Clock clock) {
+    requireNonNull(config, "config");
+    requireNonNull(clock, "clock");
+    Tokenizer.count("warm up the tokenizer before the first request");
+    Database db = Database.open(config.store().url());
+    KeyService keys = new KeyService(new DuckDbKeyStore(db), clock);
+    Optional<String> generated = keys.initMaster(config.auth().masterKey());
+    UsageStore usageStore = new DuckDbUsageStore(db);
+    UsageWriter writer = new UsageWriter(usageStore, config.usage()).start();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops())
+        .setPreferNativeTransport(true));
+    Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated);
+    Services services = new Services(config, keys, new ModelCatalog(config.models()), usageStore, writer, clock, tollgate.started);
+    try {
+      tollgate.deploy(services);
+    } catch (RuntimeException e) {
+      tollgate.close();
+      throw e;
+    }
+    return tollgate;
+  }
+
+  private void deploy(Services services) {
+    int instances = config.server().eventLoops();
+    // The first verticle binds (port 0 picks a free port); the others share the port it got.
+    String first = await(vertx.deployVerticle(() -> new HttpVerticle(services, config.server().port()), new DeploymentOptions()));
+    requireNonNull(first, "deployment");
+    if (instances > 1) {
+      int bound = port;
+      await(vertx.deployVerticle(() -> new HttpVerticle(services, bound), new DeploymentOptions().setInstances(instances - 1)));
+    }
+    started.set(true);
+    log.info("tollgate {} listening on http://{}:{} ({} event loops, {} models, store {})", VERSION,
+        config.server().host(), port, instances, config.models().size(), config.store().url());
+  }
+
+  /** One event loop's HTTP server, router and upstream client. */
+  private final class HttpVerticle extends VerticleBase {
+    private final Services services;
+    private final int listenPort;
+    private HttpClient http;
+
+    HttpVerticle(Services services, int listenPort) {
+      this.services = services;
+      this.listenPort = listenPort;
+    }
+
+    @Override
+    public Future<?> start() {
+      http = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true)
+              .setConnectTimeout((int) config.upstream().connectTimeout().toMillis()),
+          new PoolOptions().setHttp1MaxSize(config.upstream().maxConnectionsPerHost()));
+      Router router = routes(vertx, services, http);
+      return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(false)
+              .setIdleTimeout(0))
+          .requestHandler(router)
+          .listen(listenPort, config.server().host())
+          .onSuccess(server -> port = server.actualPort());
+    }
+
+    @Override
+    public Future<?> stop() {
+      return http.close();
+    }
+  }
+
+  /** The router of one verticle. The tests build it the same way. */
+  public static Router routes(Vertx vertx, Services s, HttpClient http) {
+    Map<String, ProviderClient> providers = Map.of(
+        "mock", new MockProvider(vertx, s.config().mock(), s.clock()),
+        "openai-compatible", new OpenAiCompatibleProvider(http, s.config().upstream(), "openai-compatible"));
+    GatewayRoutes gateway = new GatewayRoutes(s.keys(), s.catalog(), providers, s.usageWriter(), s.clock());
+    Router router = HttpRoutes.base(vertx, s.config().server().bodyLimitBytes(), gateway::recordFailure);
+    HealthRoutes.register(router, VERSION, s.started()::get, s.usageWriter()::storeHealthy, s.usageWriter()::queueDepth);
+    gateway.register(router);
+    AdminGuard.register(router, s.keys());
+    new KeyRoutes(s.keys(), s.clock()).register(router);
+    new UsageRoutes(s.usageStore()).register(router);
+    return router;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String baseUrl() {
+    return "http://" + config.server().host() + ":" + port;
+  }
+
+  /** The master key generated on this first start, to be shown once; empty when one was configured or stored. */
+  public Optional<String> generatedMasterKey() {
+    return generatedMasterKey;
+  }
+
+  public KeyService keys() {
+    return keys;
+  }
+
+  public UsageStore usageStore() {
+    return usageStore;
+  }
+
+  public UsageWriter usageWriter() {
+    return usageWriter;
+  }
+
+  public TollgateConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    started.set(false);
+    try {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("stopping the HTTP layer: {}", e.toString());
+    }
+    usageWriter.close();
+    db.close();
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.await(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("start-up timed out after " + Duration.ofSeconds(30), e);
+    } catch (Exception e) {
+      throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package dev.tollgate.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tollgate.common.ConfigException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole configuration, immutable. Every record validates itself on construction and names the
+ * offending key, so a config built in code is checked exactly like one read from YAML.
+ * {@link #ofDefaults()} is what {@code tollgate serve} runs with when no file is given.
+ */
+public record TollgateConfig(
+    ServerConfig server,
+    StoreConfig store,
+    AuthConfig auth,
+    MockConfig mock,
+    UsageConfig usage,
+    UpstreamConfig upstream,
+    LogConfig log,
+    List<ModelConfig> models) {
+
+  public TollgateConfig {
+    requireNonNull(server, "server");
+    requireNonNull(store, "store");
+    requireNonNull(auth, "auth");
+    requireNonNull(mock, "mock");
+    requireNonNull(usage, "usage");
+    requireNonNull(upstream, "upstream");
+    requireNonNull(log, "log");
+    models = List.copyOf(models);
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < models.size(); i++) {
+      if (!names.add(models.get(i).name())) {
+        throw new ConfigException("models[" + i + "].name", models.get(i).name(), "a name not used by another model");
+      }
+    }
+  }
+
+  public static TollgateConfig ofDefaults() {
+    return new TollgateConfig(ServerConfig.ofDefaults(), StoreConfig.ofDefaults(), AuthConfig.ofDefaults(),
+        MockConfig.ofDefaults(), UsageConfig.ofDefaults(), UpstreamConfig.ofDefaults(), LogConfig.ofDefaults(),
+        ModelConfig.defaultMockModels());
+  }
+
+  public TollgateConfig withServer(ServerConfig server) {
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models);
+  }
+
+  public TollgateConfig withStore(StoreConfig store) {
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models);
+  }
+
+  public TollgateConfig withAuth(AuthConfig auth) {
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models);
+  }
+
+  public TollgateConfig withMock(MockConfig mock) {
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models);
+  }
+
+  public TollgateConfig withUsage(UsageConfig usage) {
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models);
+  }
+
+  public TollgateConfig withModels(List<ModelConfig> models) {
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models);
+  }
+
+  /** {@code server.*}: where the gateway listens. */
+  public record ServerConfig(String host, int port, long bodyLimitBytes, int eventLoops) {
+    public ServerConfig {
+      requireNonNull(host, "server.host");
+      if (host.isBlank()) {
+        throw new ConfigException("server.host", host, "a host name or IP address");
+      }
+      if (port < 0 || port > 65535) {
+        throw new ConfigException("server.port", port, "0..65535 (0 picks a free port)");
+      }
+      if (bodyLimitBytes < 1024) {
+        throw new ConfigException("server.body-limit", bodyLimitBytes, ">= 1KiB");
+      }
+      if (eventLoops < 1 || eventLoops > 256) {
+        throw new ConfigException("server.event-loops", eventLoops, "1..256");
+      }
+    }
+
+    public static ServerConfig ofDefaults() {
+      return new ServerConfig("127.0.0.1", 4000, 10L << 20, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public ServerConfig withPort(int port) {
+      return new ServerConfig(host, port, bodyLimitBytes, eventLoops);
+    }
+
+    public ServerConfig withBodyLimitBytes(long bodyLimitBytes) {
+      return new ServerConfig(host, port, bodyLimitBytes, eventLoops);
+    }
+  }
+
+  /** {@code store.*}: the system of record. A {@code jdbc:duckdb:} URL selects embedded mode. */
+  public record StoreConfig(String url) {
+    public StoreConfig {
+      requireNonNull(url, "store.url");
+      if (!url.startsWith("jdbc:duckdb:")) {
+        throw new ConfigException("store.url", url, "a jdbc:duckdb: URL (PostgreSQL support is not built yet)");
+      }
+    }
+
+    public static StoreConfig ofDefaults() {
+      return new StoreConfig("jdbc:duckdb:data/tollgate.duckdb");
+    }
+
+    public static StoreConfig duckDbFile(java.nio.file.Path file) {
+      return new StoreConfig("jdbc:duckdb:" + file.toAbsolutePath());
+    }
+  }
+
+  /** {@code auth.*}. The master key may also come from {@code TOLLGATE_MASTER_KEY}. */
+  public record AuthConfig(Optional<String> masterKey) {
+    public AuthConfig {
+      requireNonNull(masterKey, "auth.master-key");
+      masterKey.ifPresent(k -> {
+        if (k.length() < 16) {
+          throw new ConfigException("auth.master-key", "<" + k.length() + " characters>", "at least 16 characters");
+        }
+      });
+    }
+
+    /** Never prints the key. */
+    @Override
+    public String toString() {
+      return "AuthConfig[master-key=" + (masterKey.isPresent() ? "<set>" : "-") + "]";
+    }
+
+    public static AuthConfig ofDefaults() {
+      return new AuthConfig(Optional.empty());
+    }
+  }
+
+  /** {@code mock.*}: the built-in mock provider's timing. */
+  public record MockConfig(Duration latency, Duration chunkDelay) {
+    public MockConfig {
+      requireNonNull(latency, "mock.latency");
+      requireNonNull(chunkDelay, "mock.chunk-delay");
+      if (latency.isNegative()) {
+        throw new ConfigException("mock.latency", latency, ">= 0");
+      }
+      if (chunkDelay.isNegative()) {
+        throw new ConfigException("mock.chunk-delay", chunkDelay, ">= 0");
+      }
+    }
+
+    public static MockConfig ofDefaults() {
+      return new MockConfig(Duration.ZERO, Duration.ZERO);
+    }
+  }
+
+  /** {@code usage.*}: the asynchronous usage-ledger writer. */
+  public record UsageConfig(int queueCapacity, int batchSize, Duration flushInterval) {
+    public UsageConfig {
+      if (queueCapacity < 16) {
+        throw new ConfigException("usage.queue-capacity", queueCapacity, ">= 16");
+      }
+      if (batchSize < 1 || batchSize > queueCapacity) {
+        throw new ConfigException("usage.batch-size", batchSize, "1..usage.queue-capacity (" + queueCapacity + ")");
+      }
+      requireNonNull(flushInterval, "usage.flush-interval");
+      if (flushInterval.isNegative() || flushInterval.isZero()) {
+        throw new ConfigException("usage.flush-interval", flushInterval, "> 0");
+      }
+    }
+
+    public static UsageConfig ofDefaults() {
+      return new UsageConfig(65_536, 4_096, Duration.ofMillis(200));
+    }
+  }
+
+  /** {@code upstream.*}: the HTTP client used for every provider. */
+  public record UpstreamConfig(int maxConnectionsPerHost, Duration connectTimeout, Duration requestTimeout) {
+    public UpstreamConfig {
+      if (maxConnectionsPerHost < 1) {
+        throw new ConfigException("upstream.max-connections-per-host", maxConnectionsPerHost, ">= 1");
+      }
+      requireNonNull(connectTimeout, "upstream.connect-timeout");
+      requireNonNull(requestTimeout, "upstream.request-timeout");
+      if (connectTimeout.isZero() || connectTimeout.isNegative()) {
+        throw new ConfigException("upstream.connect-timeout", connectTimeout, "> 0");
+      }
+      if (requestTimeout.isZero() || requestTimeout.isNegative()) {
+        throw new ConfigException("upstream.request-timeout", requestTimeout, "> 0");
+      }
+    }
+
+    public static UpstreamConfig ofDefaults() {
+      return new UpstreamConfig(512, Duration.ofSeconds(5), Duration.ofMinutes(10));
+    }
+  }
+
+  /** {@code log.*}. */
+  public record LogConfig(String format, String level) {
+    public LogConfig {
+      if (!Set.of("text", "json").contains(format)) {
+        throw new ConfigException("log.format", format, "text or json");
+      }
+      if (!Set.of("trace", "debug", "info", "warn", "error").contains(level)) {
+        throw new ConfigException("log.level", level, "one of trace, debug, info, warn, error");
+      }
+    }
+
+    public static LogConfig ofDefaults() {
+      return new LogConfig("text", "info");
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package dev.tollgate.providers;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.config.ModelConfig;
+
+/**
+ * One call to a provider. {@code body} is the caller's request in the OpenAI format; the adapter owns
+ * it from here (it may set the upstream model name, stream options ...).
+ *
+ * @param clientWantsUsage the caller asked for {@code stream_options.include_usage}; adapters always
+ *     report usage to the gateway, but only emit the usage chunk to the caller when this is true
+ */
+public record ProviderCall(Operation operation, ModelConfig model, ObjectNode body, String requestId,
+                           boolean clientWantsUsage) {
+  public ProviderCall {
+    requireNonNull(operation, "operation");
+    requireNonNull(model, "model");
+    requireNonNull(body, "body");
+    requireNonNull(requestId, "requestId");
+  }
+}

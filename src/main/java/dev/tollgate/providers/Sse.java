@@ -1,0 +1,77 @@
+package dev.tollgate.providers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.common.Json;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+
+/** Server-sent events: framing for what we send, and an incremental splitter for what we receive. */
+public final class Sse {
+  public static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+
+  private Sse() {}
+
+  public static Buffer data(JsonNode payload) {
+    byte[] json = Json.bytes(payload);
+    Buffer b = Buffer.buffer(json.length + 8);
+    b.appendString("data: ").appendBytes(json).appendString("\n\n");
+    return b;
+  }
+
+  /**
+   * Splits a byte stream into events at blank lines ({@code \n\n} or {@code \r\n\r\n}), however the
+   * bytes were chunked on the wire.
+   */
+  public static final class Splitter {
+    private Buffer pending = Buffer.buffer();
+
+    /** Feeds bytes; calls {@code sink} with each complete event's raw text (without the blank line). */
+    public void feed(Buffer chunk, java.util.function.Consumer<String> sink) {
+      pending.appendBuffer(chunk);
+      int start = 0;
+      int len = pending.length();
+      for (int i = 0; i < len; i++) {
+        if (pending.getByte(i) != '\n') {
+          continue;
+        }
+        int next = i + 1;
+        if (next < len && pending.getByte(next) == '\n') {
+          sink.accept(pending.getString(start, i, StandardCharsets.UTF_8.name()));
+          start = next + 1;
+          i = next;
+        } else if (next + 1 < len && pending.getByte(next) == '\r' && pending.getByte(next + 1) == '\n') {
+          sink.accept(pending.getString(start, i, StandardCharsets.UTF_8.name()));
+          start = next + 2;
+          i = next + 1;
+        }
+      }
+      if (start > 0) {
+        pending = pending.getBuffer(start, len);
+      }
+    }
+
+    /** Whatever is left when the stream ends without a final blank line. */
+    public String remainder() {
+      return pending.toString(StandardCharsets.UTF_8).strip();
+    }
+  }
+
+  /** The joined {@code data:} lines of one raw event, or null when it has none (comments, pings). */
+  public static String dataOf(String rawEvent) {
+    StringBuilder data = null;
+    for (String line : rawEvent.split("\r?\n")) {
+      if (line.startsWith("data:")) {
+        String v = line.substring(5);
+        if (v.startsWith(" ")) {
+          v = v.substring(1);
+        }
+        if (data == null) {
+          data = new StringBuilder(v);
+        } else {
+          data.append('\n').append(v);
+        }
+      }
+    }
+    return data == null ? null : data.toString();
+  }
+}

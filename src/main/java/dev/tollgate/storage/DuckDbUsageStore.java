@@ -1,0 +1,247 @@
+package dev.tollgate.storage;
+
+import dev.tollgate.usage.TokenUsage;
+import dev.tollgate.usage.UsageFlag;
+import dev.tollgate.usage.UsagePage;
+import dev.tollgate.usage.UsageQuery;
+import dev.tollgate.usage.UsageRecord;
+import dev.tollgate.usage.UsageStore;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/** The usage ledger on DuckDB: batches go in through the Appender (100x plain INSERTs). */
+public final class DuckDbUsageStore implements UsageStore {
+  private static final String COLUMNS = "request_id, attempt, started_at, first_token_at, ended_at, key_id, user_id, tags, "
+      + "provider, model_requested, model_served, endpoint, stream, input_tokens, cache_read_tokens, cache_write_5m_tokens, "
+      + "cache_write_1h_tokens, audio_input_tokens, image_input_tokens, output_tokens, reasoning_tokens, audio_output_tokens, "
+      + "cost_nanos, status, error_class, flags, latency_ms";
+
+  private final Database db;
+
+  public DuckDbUsageStore(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public void append(List<UsageRecord> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    try (DuckDBConnection c = db.connection()) {
+      appendAll(c, batch);
+    } catch (SQLException e) {
+      throw new StoreException("cannot append " + batch.size() + " usage records: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public int appendIfAbsent(List<UsageRecord> batch) {
+    if (batch.isEmpty()) {
+      return 0;
+    }
+    Instant min = batch.stream().map(UsageRecord::startedAt).min(Instant::compareTo).orElseThrow();
+    Instant max = batch.stream().map(UsageRecord::startedAt).max(Instant::compareTo).orElseThrow();
+    Set<String> ids = batch.stream().map(UsageRecord::requestId).collect(Collectors.toSet());
+    try (DuckDBConnection c = db.connection()) {
+      Set<String> present = new HashSet<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT request_id, attempt FROM usage WHERE started_at BETWEEN ? AND ?")) {
+        Jdbc.setInstant(ps, 1, min);
+        Jdbc.setInstant(ps, 2, max);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String id = rs.getString(1);
+            if (ids.contains(id)) {
+              present.add(id + "#" + rs.getInt(2));
+            }
+          }
+        }
+      }
+      List<UsageRecord> fresh = new ArrayList<>(batch.size());
+      for (UsageRecord r : batch) {
+        if (present.add(r.requestId() + "#" + r.attempt())) { // also drops duplicates inside the batch
+          fresh.add(r);
+        }
+      }
+      appendAll(c, fresh);
+      return fresh.size();
+    } catch (SQLException e) {
+      throw new StoreException("cannot append " + batch.size() + " usage records: " + e.getMessage(), e);
+    }
+  }
+
+  private static void appendAll(DuckDBConnection c, Collection<UsageRecord> batch) throws SQLException {
+    if (batch.isEmpty()) {
+      return;
+    }
+    try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "usage")) {
+      for (UsageRecord r : batch) {
+        TokenUsage u = r.usage();
+        a.beginRow()
+            .append(r.requestId())
+            .append(r.attempt())
+            .appendEpochMicros(Jdbc.micros(r.startedAt()));
+        if (r.firstTokenAt().isPresent()) {
+          a.appendEpochMicros(Jdbc.micros(r.firstTokenAt().get()));
+        } else {
+          a.appendNull();
+        }
+        a.appendEpochMicros(Jdbc.micros(r.endedAt()))
+            .append(r.keyId());
+        if (r.userId().isPresent()) {
+          a.append(r.userId().get());
+        } else {
+          a.appendNull();
+        }
+        a.append(Jdbc.jsonList(r.tags()))
+            .append(r.provider())
+            .append(r.modelRequested())
+            .append(r.modelServed())
+            .append(r.endpoint())
+            .append(r.stream())
+            .append(u.inputTokens())
+            .append(u.cacheReadTokens())
+            .append(u.cacheWrite5mTokens())
+            .append(u.cacheWrite1hTokens())
+            .append(u.audioInputTokens())
+            .append(u.imageInputTokens())
+            .append(u.outputTokens())
+            .append(u.reasoningTokens())
+            .append(u.audioOutputTokens())
+            .append(r.costNanos())
+            .append(r.status());
+        if (r.errorClass().isPresent()) {
+          a.append(r.errorClass().get());
+        } else {
+          a.appendNull();
+        }
+        a.append(r.flags().stream().map(Enum::name).sorted().collect(Collectors.joining(",")))
+            .append(r.latencyMillis())
+            .endRow();
+      }
+      a.flush();
+    }
+  }
+
+  @Override
+  public UsagePage query(UsageQuery q) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM usage WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    q.from().ifPresent(t -> { sql.append(" AND started_at >= ?"); args.add(t); });
+    q.to().ifPresent(t -> { sql.append(" AND started_at < ?"); args.add(t); });
+    q.keyId().ifPresent(v -> { sql.append(" AND key_id = ?"); args.add(v); });
+    q.model().ifPresent(v -> { sql.append(" AND (model_requested = ? OR model_served = ?)"); args.add(v); args.add(v); });
+    q.provider().ifPresent(v -> { sql.append(" AND provider = ?"); args.add(v); });
+    q.status().ifPresent(v -> { sql.append(" AND status = ?"); args.add(v); });
+    if (q.cursor().isPresent()) {
+      Cursor cur = Cursor.decode(q.cursor().get());
+      sql.append(" AND (started_at < ? OR (started_at = ? AND (request_id < ? OR (request_id = ? AND attempt < ?))))");
+      args.add(cur.startedAt());
+      args.add(cur.startedAt());
+      args.add(cur.requestId());
+      args.add(cur.requestId());
+      args.add(cur.attempt());
+    }
+    sql.append(" ORDER BY started_at DESC, request_id DESC, attempt DESC LIMIT ?");
+    args.add(q.limit() + 1);
+    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) {
+        Object arg = args.get(i);
+        if (arg instanceof Instant t) {
+          Jdbc.setInstant(ps, i + 1, t);
+        } else {
+          ps.setObject(i + 1, arg);
+        }
+      }
+      List<UsageRecord> rows = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(read(rs));
+        }
+      }
+      Optional<String> next = Optional.empty();
+      if (rows.size() > q.limit()) {
+        rows = rows.subList(0, q.limit());
+        UsageRecord last = rows.getLast();
+        next = Optional.of(new Cursor(last.startedAt(), last.requestId(), last.attempt()).encode());
+      }
+      return new UsagePage(rows, next);
+    } catch (SQLException e) {
+      throw new StoreException("cannot query usage: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public long count() {
+    try (Connection c = db.connection(); var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM usage")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new StoreException("cannot count usage: " + e.getMessage(), e);
+    }
+  }
+
+  private static UsageRecord read(ResultSet rs) throws SQLException {
+    String flags = rs.getString("flags");
+    Set<UsageFlag> flagSet = EnumSet.noneOf(UsageFlag.class);
+    if (!flags.isEmpty()) {
+      for (String f : flags.split(",")) {
+        flagSet.add(UsageFlag.valueOf(f));
+      }
+    }
+    return new UsageRecord(
+        rs.getString("request_id"),
+        rs.getInt("attempt"),
+        Jdbc.instant(rs, "started_at"),
+        Jdbc.optionalInstant(rs, "first_token_at"),
+        Jdbc.instant(rs, "ended_at"),
+        rs.getString("key_id"),
+        Optional.ofNullable(rs.getString("user_id")),
+        Jdbc.parseJsonList(rs.getString("tags")),
+        rs.getString("provider"),
+        rs.getString("model_requested"),
+        rs.getString("model_served"),
+        rs.getString("endpoint"),
+        rs.getBoolean("stream"),
+        new TokenUsage(rs.getLong("input_tokens"), rs.getLong("cache_read_tokens"), rs.getLong("cache_write_5m_tokens"),
+            rs.getLong("cache_write_1h_tokens"), rs.getLong("audio_input_tokens"), rs.getLong("image_input_tokens"),
+            rs.getLong("output_tokens"), rs.getLong("reasoning_tokens"), rs.getLong("audio_output_tokens")),
+        rs.getLong("cost_nanos"),
+        rs.getInt("status"),
+        Optional.ofNullable(rs.getString("error_class")),
+        flagSet);
+  }
+
+  /** The position after the last row of a page: (started_at, request_id, attempt), base64url. */
+  record Cursor(Instant startedAt, String requestId, int attempt) {
+    String encode() {
+      String raw = Jdbc.micros(startedAt) + ":" + attempt + ":" + requestId;
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Cursor decode(String text) {
+      try {
+        String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+        String[] parts = raw.split(":", 3);
+        return new Cursor(Jdbc.fromMicros(Long.parseLong(parts[0])), parts[2], Integer.parseInt(parts[1]));
+      } catch (RuntimeException e) {
+        throw new dev.tollgate.common.InvalidRequestException("cursor", "cursor: '" + text + "' (expected: a next_cursor value from a previous page)");
+      }
+    }
+  }
+}

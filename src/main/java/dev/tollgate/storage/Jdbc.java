@@ -1,0 +1,69 @@
+package dev.tollgate.storage;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.tollgate.common.Json;
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** Conversions shared by the JDBC stores. Timestamps are stored as UTC {@code TIMESTAMP}s, in microseconds. */
+final class Jdbc {
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+
+  private Jdbc() {}
+
+  static long micros(Instant t) {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+  }
+
+  static Instant fromMicros(long micros) {
+    return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+  }
+
+  static void setInstant(PreparedStatement ps, int i, Instant t) throws SQLException {
+    ps.setObject(i, LocalDateTime.ofInstant(t, ZoneOffset.UTC));
+  }
+
+  static void setOptionalInstant(PreparedStatement ps, int i, Optional<Instant> t) throws SQLException {
+    if (t.isPresent()) {
+      setInstant(ps, i, t.get());
+    } else {
+      ps.setNull(i, java.sql.Types.TIMESTAMP);
+    }
+  }
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    return optionalInstant(rs, column).orElseThrow(() -> new SQLException(column + " is null"));
+  }
+
+  static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {
+    Object v = rs.getObject(column);
+    return switch (v) {
+      case null -> Optional.empty();
+      case LocalDateTime ldt -> Optional.of(ldt.toInstant(ZoneOffset.UTC));
+      case Timestamp ts -> Optional.of(ts.toLocalDateTime().toInstant(ZoneOffset.UTC));
+      default -> throw new SQLException(column + ": unexpected type " + v.getClass().getName());
+    };
+  }
+
+  static String jsonList(Collection<String> values) {
+    return Json.string(values);
+  }
+
+  static List<String> parseJsonList(String json) {
+    try {
+      return Json.MAPPER.readValue(json, STRINGS);
+    } catch (IOException e) {
+      throw new IllegalStateException("corrupt JSON list in the store: " + json, e);
+    }
+  }
+}

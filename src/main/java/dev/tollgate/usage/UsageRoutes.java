@@ -1,0 +1,96 @@
+package dev.tollgate.usage;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.common.InvalidRequestException;
+import dev.tollgate.common.Json;
+import dev.tollgate.web.Web;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/** {@code GET /api/v1/usage}: the ledger, newest first, filtered, with cursor pagination. */
+public final class UsageRoutes {
+  private final UsageStore store;
+
+  public UsageRoutes(UsageStore store) {
+    this.store = store;
+  }
+
+  public void register(Router router) {
+    router.get("/api/v1/usage").handler(this::list);
+  }
+
+  private void list(RoutingContext ctx) {
+    UsageQuery q = new UsageQuery(
+        instant(ctx, "from"), instant(ctx, "to"), param(ctx, "key_id"), param(ctx, "model"), param(ctx, "provider"),
+        param(ctx, "status").map(s -> integer("status", s, 100, 599)),
+        param(ctx, "limit").map(s -> integer("limit", s, 1, UsageQuery.MAX_LIMIT)).orElse(100),
+        param(ctx, "cursor"));
+    Web.blocking(ctx, 200, () -> {
+      UsagePage page = store.query(q);
+      ObjectNode out = Json.object().put("object", "list");
+      ArrayNode data = out.putArray("data");
+      page.records().forEach(r -> data.add(render(r)));
+      out.put("has_more", page.nextCursor().isPresent());
+      page.nextCursor().ifPresentOrElse(c -> out.put("next_cursor", c), () -> out.putNull("next_cursor"));
+      return out;
+    });
+  }
+
+  public static ObjectNode render(UsageRecord r) {
+    ObjectNode o = Json.object();
+    o.put("request_id", r.requestId()).put("attempt", r.attempt())
+        .put("started_at", r.startedAt().toString());
+    r.firstTokenAt().ifPresentOrElse(t -> o.put("first_token_at", t.toString()), () -> o.putNull("first_token_at"));
+    o.put("ended_at", r.endedAt().toString()).put("latency_ms", r.latencyMillis())
+        .put("key_id", r.keyId());
+    r.userId().ifPresentOrElse(u -> o.put("user", u), () -> o.putNull("user"));
+    ArrayNode tags = o.putArray("tags");
+    r.tags().forEach(tags::add);
+    o.put("provider", r.provider()).put("model_requested", r.modelRequested()).put("model_served", r.modelServed())
+        .put("endpoint", r.endpoint()).put("stream", r.stream()).put("status", r.status());
+    r.errorClass().ifPresentOrElse(e -> o.put("error", e), () -> o.putNull("error"));
+    TokenUsage u = r.usage();
+    o.putObject("tokens")
+        .put("input", u.inputTokens()).put("cache_read", u.cacheReadTokens())
+        .put("cache_write_5m", u.cacheWrite5mTokens()).put("cache_write_1h", u.cacheWrite1hTokens())
+        .put("audio_input", u.audioInputTokens()).put("image_input", u.imageInputTokens())
+        .put("output", u.outputTokens()).put("reasoning", u.reasoningTokens()).put("audio_output", u.audioOutputTokens())
+        .put("total", u.totalTokens());
+    o.put("cost_nanos", r.costNanos());
+    o.put("cost_usd", java.math.BigDecimal.valueOf(r.costNanos(), 9).toPlainString());
+    ArrayNode flags = o.putArray("flags");
+    r.flags().stream().map(f -> f.name().toLowerCase(java.util.Locale.ROOT)).sorted().forEach(flags::add);
+    return o;
+  }
+
+  private static Optional<String> param(RoutingContext ctx, String name) {
+    String v = ctx.request().getParam(name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v);
+  }
+
+  private static Optional<Instant> instant(RoutingContext ctx, String name) {
+    return param(ctx, name).map(v -> {
+      try {
+        return Instant.parse(v);
+      } catch (DateTimeParseException e) {
+        throw new InvalidRequestException(name, name + ": '" + v + "' (expected: an ISO-8601 instant such as 2026-11-01T00:00:00Z)");
+      }
+    });
+  }
+
+  private static int integer(String name, String v, int min, int max) {
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidRequestException(name, name + ": '" + v + "' (expected: an integer " + min + ".." + max + ")");
+  }
+}

@@ -1,0 +1,22 @@
+package dev.tollgate.usage;
+
+import java.util.List;
+
+/** The usage ledger's storage. Implementations live in {@code dev.tollgate.storage}. */
+public interface UsageStore {
+  /** Appends a batch atomically (all or nothing). The fast path: no duplicate check. */
+  void append(List<UsageRecord> batch);
+
+  /**
+   * Appends the records of a batch whose (requestId, attempt) is not stored yet: the replay path after a
+   * crash, where part of a batch may already have reached the store.
+   *
+   * @return how many records were new
+   */
+  int appendIfAbsent(List<UsageRecord> batch);
+
+  /** Newest first, filtered, with cursor pagination. */
+  UsagePage query(UsageQuery query);
+
+  long count();
+}

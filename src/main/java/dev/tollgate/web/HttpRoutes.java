@@ -1,0 +1,74 @@
+package dev.tollgate.web;
+
+import dev.tollgate.common.InvalidRequestException;
+import dev.tollgate.common.NotFoundException;
+import dev.tollgate.common.PayloadTooLargeException;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router skeleton shared by every feature: request ids first, a body limit on every write, and one
+ * failure handler that renders every error in the caller's dialect.
+ */
+public final class HttpRoutes {
+  private static final Logger log = LoggerFactory.getLogger(HttpRoutes.class);
+
+  private HttpRoutes() {}
+
+  /**
+   * @param onFailure told about every failure after it is rendered (the gateway records failed requests
+   *     in the ledger)
+   */
+  public static Router base(Vertx vertx, long bodyLimitBytes, BiConsumer<RoutingContext, HttpError> onFailure) {
+    Router router = Router.router(vertx);
+    router.route().handler(Web::assignRequestId);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(bodyLimitBytes);
+    router.route().method(HttpMethod.POST).handler(body);
+    router.route().method(HttpMethod.PUT).handler(body);
+    router.route().method(HttpMethod.PATCH).handler(body);
+    router.route().failureHandler(ctx -> fail(ctx, bodyLimitBytes, onFailure));
+    router.errorHandler(404, ctx -> render(ctx, ErrorMapping.of(
+        new NotFoundException("endpoint", ctx.request().method() + " " + ctx.request().path())), onFailure));
+    router.errorHandler(405, ctx -> render(ctx, ErrorMapping.of(new InvalidRequestException(null,
+        "method " + ctx.request().method() + " is not allowed on " + ctx.request().path(), "method_not_allowed")), onFailure));
+    return router;
+  }
+
+  private static void fail(RoutingContext ctx, long bodyLimitBytes, BiConsumer<RoutingContext, HttpError> onFailure) {
+    Throwable failure = ctx.failure();
+    HttpError error;
+    if (failure == null) {
+      error = switch (ctx.statusCode()) {
+        case 413 -> ErrorMapping.of(new PayloadTooLargeException(bodyLimitBytes));
+        case 400 -> ErrorMapping.of(new InvalidRequestException(null, "the request could not be read", "bad_request"));
+        case 404 -> ErrorMapping.of(new NotFoundException("endpoint", ctx.request().path()));
+        default -> ErrorMapping.of(new IllegalStateException("status " + ctx.statusCode()));
+      };
+    } else {
+      error = ErrorMapping.of(Web.unwrap(failure));
+      if (error.status() >= 500 && error.status() != 502 && error.status() != 504) {
+        log.error("request {} failed: {} {}", Web.requestId(ctx), ctx.request().method(), ctx.request().path(), failure);
+      }
+    }
+    render(ctx, error, onFailure);
+  }
+
+  private static void render(RoutingContext ctx, HttpError error, BiConsumer<RoutingContext, HttpError> onFailure) {
+    var resp = ctx.response();
+    if (!resp.headWritten() && !resp.closed()) {
+      resp.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+      error.retryAfter().ifPresent(d -> resp.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))));
+      resp.end(Dialect.forPath(ctx.request().path()).render(error).toString());
+    } else if (!resp.ended()) {
+      resp.end();
+    }
+    onFailure.accept(ctx, error);
+  }
+}
