@@ -98,13 +98,10 @@ public final class Tollgate implements AutoCloseable {
 
   private void deploy(Services services) {
     int instances = config.server().eventLoops();
-    // The first verticle binds (port 0 picks a free port); the others share the port it got.
-    String first = await(vertx.deployVerticle(() -> new HttpVerticle(services, config.server().port()), new DeploymentOptions()));
-    requireNonNull(first, "deployment");
-    if (instances > 1) {
-      int bound = port;
-      await(vertx.deployVerticle(() -> new HttpVerticle(services, bound), new DeploymentOptions().setInstances(instances - 1)));
-    }
+    // vert.x shares one listening socket among verticles asking for the same port; a negative port
+    // means "a random port, shared", which is what port 0 must mean with several event loops.
+    int listen = config.server().port() == 0 ? -1 : config.server().port();
+    await(vertx.deployVerticle(() -> new HttpVerticle(services, listen), new DeploymentOptions().setInstances(instances)));
     started.set(true);
     log.info("tollgate {} listening on http://{}:{} ({} event loops, {} models, store {})", VERSION,
         config.server().host(), port, instances, config.models().size(), config.store().url());

@@ -38,6 +38,32 @@ final class AdminClient {
         .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))));
   }
 
+  /** Streams a GET response body to {@code out} (exports). */
+  void download(String path, java.io.OutputStream out) {
+    HttpResponse<java.io.InputStream> resp;
+    try {
+      resp = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET()
+          .header("authorization", "Bearer " + masterKey).build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (ConnectException e) {
+      throw new CliException("no Tollgate server at " + baseUrl + " (start one with ./tollgate serve, or pass --url)");
+    } catch (IOException e) {
+      throw new CliException("cannot reach " + baseUrl + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
+    }
+    try (java.io.InputStream in = resp.body()) {
+      if (resp.statusCode() / 100 != 2) {
+        JsonNode body = Json.MAPPER.readTree(in.readAllBytes());
+        throw new CliException("server answered " + resp.statusCode() + ": " + body.path("error").path("message").asText(body.toString()));
+      }
+      in.transferTo(out);
+      out.flush();
+    } catch (IOException e) {
+      throw new CliException("export interrupted: " + e.getMessage());
+    }
+  }
+
   private JsonNode send(HttpRequest.Builder request) {
     HttpResponse<byte[]> resp;
     try {

@@ -11,11 +11,88 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "usage", description = "Read the usage ledger (through the running server).",
-    subcommands = UsageCommand.Tail.class)
+    subcommands = {UsageCommand.Tail.class, UsageCommand.Export.class})
 final class UsageCommand implements Runnable {
   @Override
   public void run() {
     new picocli.CommandLine(this).usage(System.out);
+  }
+
+  /** Filters shared by tail and export; they become the API's query parameters. */
+  static final class Filters {
+    @Option(names = "--from", description = "From this instant (ISO-8601, e.g. 2026-11-01T00:00:00Z).")
+    String from;
+
+    @Option(names = "--to", description = "Up to (excluding) this instant.")
+    String to;
+
+    @Option(names = "--model", description = "Only this model (requested or served).")
+    String model;
+
+    @Option(names = "--key-id", description = "Only this key.")
+    String keyId;
+
+    @Option(names = "--user", description = "Only this end user.")
+    String user;
+
+    @Option(names = "--provider", description = "Only this provider.")
+    String provider;
+
+    @Option(names = "--tag", description = "Only rows carrying this tag.")
+    String tag;
+
+    @Option(names = "--status", description = "Only this HTTP status.")
+    Integer status;
+
+    String query() {
+      StringBuilder q = new StringBuilder();
+      add(q, "from", from);
+      add(q, "to", to);
+      add(q, "model", model);
+      add(q, "key_id", keyId);
+      add(q, "user", user);
+      add(q, "provider", provider);
+      add(q, "tag", tag);
+      add(q, "status", status == null ? null : status.toString());
+      return q.toString();
+    }
+
+    private static void add(StringBuilder q, String name, String value) {
+      if (value != null) {
+        q.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  @Command(name = "export", description = "Export usage records (oldest first) as CSV, JSON Lines or JSON.")
+  static final class Export implements Callable<Integer> {
+    @Mixin AdminOptions admin;
+
+    @Mixin Filters filters;
+
+    @Option(names = "--format", defaultValue = "csv", description = "csv, jsonl or json (default ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = {"-o", "--output"}, description = "Write to this file instead of standard output.")
+    java.nio.file.Path output;
+
+    @Override
+    public Integer call() {
+      return Commands.run(() -> {
+        String path = "/api/v1/usage/export?format=" + URLEncoder.encode(format, StandardCharsets.UTF_8) + filters.query();
+        AdminClient client = AdminClient.from(admin);
+        if (output == null) {
+          client.download(path, System.out);
+          return;
+        }
+        try (var out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(output))) {
+          client.download(path, out);
+        } catch (java.io.IOException e) {
+          throw new CliException("cannot write " + output + ": " + e.getMessage());
+        }
+        System.err.println("exported to " + output);
+      });
+    }
   }
 
   @Command(name = "tail", description = "Show the newest usage records.")
@@ -25,11 +102,7 @@ final class UsageCommand implements Runnable {
     @Option(names = {"-n", "--lines"}, defaultValue = "20", description = "How many records (default ${DEFAULT-VALUE}).")
     int lines;
 
-    @Option(names = "--model", description = "Only this model.")
-    String model;
-
-    @Option(names = "--key-id", description = "Only this key.")
-    String keyId;
+    @Mixin Filters filters;
 
     @Option(names = "--json", description = "Print the records as JSON lines.")
     boolean json;
@@ -37,14 +110,8 @@ final class UsageCommand implements Runnable {
     @Override
     public Integer call() {
       return Commands.run(() -> {
-        StringBuilder q = new StringBuilder("/api/v1/usage?limit=" + Math.max(1, Math.min(lines, 1000)));
-        if (model != null) {
-          q.append("&model=").append(URLEncoder.encode(model, StandardCharsets.UTF_8));
-        }
-        if (keyId != null) {
-          q.append("&key_id=").append(URLEncoder.encode(keyId, StandardCharsets.UTF_8));
-        }
-        JsonNode page = AdminClient.from(admin).get(q.toString());
+        String q = "/api/v1/usage?limit=" + Math.max(1, Math.min(lines, 1000)) + filters.query();
+        JsonNode page = AdminClient.from(admin).get(q);
         List<JsonNode> rows = new ArrayList<>();
         page.path("data").forEach(rows::add);
         java.util.Collections.reverse(rows); // oldest first, like tail

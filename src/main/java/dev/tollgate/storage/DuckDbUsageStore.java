@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -140,14 +141,8 @@ public final class DuckDbUsageStore implements UsageStore {
 
   @Override
   public UsagePage query(UsageQuery q) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM usage WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
-    q.from().ifPresent(t -> { sql.append(" AND started_at >= ?"); args.add(t); });
-    q.to().ifPresent(t -> { sql.append(" AND started_at < ?"); args.add(t); });
-    q.keyId().ifPresent(v -> { sql.append(" AND key_id = ?"); args.add(v); });
-    q.model().ifPresent(v -> { sql.append(" AND (model_requested = ? OR model_served = ?)"); args.add(v); args.add(v); });
-    q.provider().ifPresent(v -> { sql.append(" AND provider = ?"); args.add(v); });
-    q.status().ifPresent(v -> { sql.append(" AND status = ?"); args.add(v); });
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM usage WHERE " + where(q, args));
     if (q.cursor().isPresent()) {
       Cursor cur = Cursor.decode(q.cursor().get());
       sql.append(" AND (started_at < ? OR (started_at = ? AND (request_id < ? OR (request_id = ? AND attempt < ?))))");
@@ -160,14 +155,7 @@ public final class DuckDbUsageStore implements UsageStore {
     sql.append(" ORDER BY started_at DESC, request_id DESC, attempt DESC LIMIT ?");
     args.add(q.limit() + 1);
     try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      for (int i = 0; i < args.size(); i++) {
-        Object arg = args.get(i);
-        if (arg instanceof Instant t) {
-          Jdbc.setInstant(ps, i + 1, t);
-        } else {
-          ps.setObject(i + 1, arg);
-        }
-      }
+      bindAll(ps, args);
       List<UsageRecord> rows = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -183,6 +171,52 @@ public final class DuckDbUsageStore implements UsageStore {
       return new UsagePage(rows, next);
     } catch (SQLException e) {
       throw new StoreException("cannot query usage: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public long export(UsageQuery filters, Consumer<UsageRecord> sink) {
+    List<Object> args = new ArrayList<>();
+    String sql = "SELECT " + COLUMNS + " FROM usage WHERE " + where(filters, args)
+        + " ORDER BY started_at, request_id, attempt";
+    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      bindAll(ps, args);
+      long n = 0;
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          sink.accept(read(rs));
+          n++;
+        }
+      }
+      return n;
+    } catch (SQLException e) {
+      throw new StoreException("cannot export usage: " + e.getMessage(), e);
+    }
+  }
+
+  /** The filter part of a query; parameters are appended to {@code args} in order. */
+  private static String where(UsageQuery q, List<Object> args) {
+    StringBuilder sql = new StringBuilder("1 = 1");
+    q.from().ifPresent(t -> { sql.append(" AND started_at >= ?"); args.add(t); });
+    q.to().ifPresent(t -> { sql.append(" AND started_at < ?"); args.add(t); });
+    q.keyId().ifPresent(v -> { sql.append(" AND key_id = ?"); args.add(v); });
+    q.userId().ifPresent(v -> { sql.append(" AND user_id = ?"); args.add(v); });
+    q.model().ifPresent(v -> { sql.append(" AND (model_requested = ? OR model_served = ?)"); args.add(v); args.add(v); });
+    q.provider().ifPresent(v -> { sql.append(" AND provider = ?"); args.add(v); });
+    q.endpoint().ifPresent(v -> { sql.append(" AND endpoint = ?"); args.add(v); });
+    q.tag().ifPresent(v -> { sql.append(" AND list_contains(CAST(json_extract_string(tags, '$[*]') AS VARCHAR[]), ?)"); args.add(v); });
+    q.status().ifPresent(v -> { sql.append(" AND status = ?"); args.add(v); });
+    return sql.toString();
+  }
+
+  private static void bindAll(PreparedStatement ps, List<Object> args) throws SQLException {
+    for (int i = 0; i < args.size(); i++) {
+      Object arg = args.get(i);
+      if (arg instanceof Instant t) {
+        Jdbc.setInstant(ps, i + 1, t);
+      } else {
+        ps.setObject(i + 1, arg);
+      }
     }
   }
 

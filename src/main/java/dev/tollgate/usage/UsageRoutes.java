@@ -21,14 +21,27 @@ public final class UsageRoutes {
 
   public void register(Router router) {
     router.get("/api/v1/usage").handler(this::list);
+    router.get("/api/v1/usage/export").handler(this::export);
   }
 
-  private void list(RoutingContext ctx) {
-    UsageQuery q = new UsageQuery(
-        instant(ctx, "from"), instant(ctx, "to"), param(ctx, "key_id"), param(ctx, "model"), param(ctx, "provider"),
+  /** Filters shared by listing and export: {@code from, to, key_id, user, model, provider, endpoint, tag, status}. */
+  static UsageQuery query(RoutingContext ctx) {
+    return new UsageQuery(
+        instant(ctx, "from"), instant(ctx, "to"), param(ctx, "key_id"), param(ctx, "user"), param(ctx, "model"),
+        param(ctx, "provider"), param(ctx, "endpoint"), param(ctx, "tag"),
         param(ctx, "status").map(s -> integer("status", s, 100, 599)),
         param(ctx, "limit").map(s -> integer("limit", s, 1, UsageQuery.MAX_LIMIT)).orElse(100),
         param(ctx, "cursor"));
+  }
+
+  private void export(RoutingContext ctx) {
+    UsageQuery q = query(ctx);
+    UsageExport.Format format = UsageExport.Format.parse(param(ctx, "format").orElse("csv"));
+    UsageExport.stream(ctx, store, q, format);
+  }
+
+  private void list(RoutingContext ctx) {
+    UsageQuery q = query(ctx);
     Web.blocking(ctx, 200, () -> {
       UsagePage page = store.query(q);
       ObjectNode out = Json.object().put("object", "list");

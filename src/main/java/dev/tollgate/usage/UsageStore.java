@@ -18,5 +18,13 @@ public interface UsageStore {
   /** Newest first, filtered, with cursor pagination. */
   UsagePage query(UsageQuery query);
 
+  /**
+   * Every row matching the query's filters, oldest first, streamed to {@code sink} (limit and cursor are
+   * ignored): the export path, which must not hold a whole ledger in memory.
+   *
+   * @return how many rows were exported
+   */
+  long export(UsageQuery filters, java.util.function.Consumer<UsageRecord> sink);
+
   long count();
 }
