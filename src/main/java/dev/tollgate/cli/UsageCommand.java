@@ -107,28 +107,61 @@ final class UsageCommand implements Runnable {
     @Option(names = "--json", description = "Print the records as JSON lines.")
     boolean json;
 
+    @Option(names = {"-f", "--follow"}, description = "Keep polling and print new records as they arrive (Ctrl-C to stop).")
+    boolean follow;
+
+    @Option(names = "--interval", defaultValue = "1000", description = "Poll interval in ms with --follow (default ${DEFAULT-VALUE}).")
+    long intervalMillis;
+
     @Override
     public Integer call() {
       return Commands.run(() -> {
+        AdminClient client = AdminClient.from(admin);
         String q = "/api/v1/usage?limit=" + Math.max(1, Math.min(lines, 1000)) + filters.query();
-        JsonNode page = AdminClient.from(admin).get(q);
-        List<JsonNode> rows = new ArrayList<>();
-        page.path("data").forEach(rows::add);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<JsonNode> rows = newestFirst(client.get(q));
         java.util.Collections.reverse(rows); // oldest first, like tail
-        if (json) {
-          rows.forEach(System.out::println);
-          return;
+        if (!json) {
+          System.out.printf("%-24s %-32s %-18s %-12s %-6s %4s %8s %8s %7s %s%n", "STARTED", "REQUEST ID", "MODEL", "KEY",
+              "STREAM", "HTTP", "IN", "OUT", "MS", "FLAGS");
         }
-        System.out.printf("%-24s %-32s %-18s %-12s %-6s %4s %8s %8s %7s %s%n", "STARTED", "REQUEST ID", "MODEL", "KEY", "STREAM",
-            "HTTP", "IN", "OUT", "MS", "FLAGS");
-        for (JsonNode r : rows) {
-          System.out.printf("%-24s %-32s %-18s %-12s %-6s %4d %8d %8d %7d %s%n", r.path("started_at").asText(),
-              Commands.cut(r.path("request_id").asText(), 32), Commands.cut(r.path("model_requested").asText(), 18),
-              Commands.cut(r.path("key_id").asText(), 12), r.path("stream").asBoolean() ? "yes" : "no", r.path("status").asInt(),
-              r.path("tokens").path("input").asLong() + r.path("tokens").path("cache_read").asLong(),
-              r.path("tokens").path("output").asLong(), r.path("latency_ms").asLong(), r.path("flags").toString());
+        print(rows, seen);
+        while (follow) {
+          try {
+            Thread.sleep(Math.max(100, intervalMillis));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+          List<JsonNode> fresh = newestFirst(client.get("/api/v1/usage?limit=1000" + filters.query()));
+          java.util.Collections.reverse(fresh);
+          print(fresh, seen);
         }
       });
+    }
+
+    private static List<JsonNode> newestFirst(JsonNode page) {
+      List<JsonNode> rows = new ArrayList<>();
+      page.path("data").forEach(rows::add);
+      return rows;
+    }
+
+    private void print(List<JsonNode> rows, java.util.Set<String> seen) {
+      for (JsonNode r : rows) {
+        if (!seen.add(r.path("request_id").asText() + "#" + r.path("attempt").asInt())) {
+          continue;
+        }
+        if (json) {
+          System.out.println(r);
+          continue;
+        }
+        System.out.printf("%-24s %-32s %-18s %-12s %-6s %4d %8d %8d %7d %s%n", r.path("started_at").asText(),
+            Commands.cut(r.path("request_id").asText(), 32), Commands.cut(r.path("model_requested").asText(), 18),
+            Commands.cut(r.path("key_id").asText(), 12), r.path("stream").asBoolean() ? "yes" : "no", r.path("status").asInt(),
+            r.path("tokens").path("input").asLong() + r.path("tokens").path("cache_read").asLong(),
+            r.path("tokens").path("output").asLong(), r.path("latency_ms").asLong(), r.path("flags").toString());
+      }
+      System.out.flush();
     }
   }
 }
