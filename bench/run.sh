@@ -5,7 +5,7 @@
 #   tollgate through Tollgate in front of that mock,
 # measuring max throughput (wrk), latency at a fixed 1,000 req/s (bench/FixedRate.java, open loop)
 # and SSE time to first byte. Prints a table with ratios and saves it to bench/results/<time>.md.
-# Loopback only; every load phase has a fixed length; the whole run takes about 2.5 minutes.
+# Loopback only; every load phase has a fixed length; the whole run takes about 3 minutes.
 # See bench/README.md. Knobs (environment): BENCH_DURATION, BENCH_WARMUP, BENCH_RATE,
 # BENCH_RATE_CONNECTIONS, BENCH_WRK_THREADS, BENCH_WRK_CONNECTIONS, BENCH_TTFB_COUNT,
 # BENCH_PIN (1|0), BENCH_SUT_CPUS, BENCH_LOAD_CPUS, BENCH_MOCK_PORT, BENCH_PROXY_PORT,
@@ -17,7 +17,7 @@ root="$(dirname "$here")"
 cd "$root"
 
 DURATION="${BENCH_DURATION:-15}"          # seconds of each measured wrk run and each fixed-rate run
-WARMUP="${BENCH_WARMUP:-10}"              # seconds of unrecorded wrk load before each target's measurements (JIT)
+WARMUP="${BENCH_WARMUP:-15}"              # seconds of unrecorded wrk load before each target's measurements (JIT)
 RATE="${BENCH_RATE:-1000}"                # requests per second in the latency phase
 RATE_CONNS="${BENCH_RATE_CONNECTIONS:-32}"
 WRK_THREADS="${BENCH_WRK_THREADS:-2}"
