@@ -103,8 +103,9 @@ public final class Tollgate implements AutoCloseable {
     int listen = config.server().port() == 0 ? -1 : config.server().port();
     await(vertx.deployVerticle(() -> new HttpVerticle(services, listen), new DeploymentOptions().setInstances(instances)));
     started.set(true);
-    log.info("tollgate {} listening on http://{}:{} ({} event loops, {} models, store {})", VERSION,
-        config.server().host(), port, instances, config.models().size(), config.store().url());
+    log.info("tollgate {} listening on http://{}:{} ({} event loops, {} transport, {} models, store {})", VERSION,
+        config.server().host(), port, instances, vertx.isNativeTransportEnabled() ? "epoll" : "NIO",
+        config.models().size(), config.store().url());
   }
 
   /** One event loop's HTTP server, router and upstream client. */
