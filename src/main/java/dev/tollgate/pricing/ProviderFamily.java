@@ -34,7 +34,7 @@ record ProviderFamily(String id, Set<String> liteLlmProviders, List<String> keyP
           new ProviderFamily("vertex_ai", Set.of(), List.of("", "vertex_ai/"), false);
       case "bedrock", "aws", "aws_bedrock", "amazon_bedrock", "bedrock_converse" ->
           new ProviderFamily("bedrock", Set.of("bedrock", "bedrock_converse", "bedrock_mantle"), List.of("", "bedrock/"), false);
-      default -> new ProviderFamily(p, Set.of(p, p.replace('_', '-')), List.of("", p + "/"), false);
+      default -> new ProviderFamily(p, Set.copyOf(List.of(p, p.replace('_', '-'))), List.of(p + "/", ""), false);
     };
   }
 
