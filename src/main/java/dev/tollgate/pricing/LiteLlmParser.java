@@ -76,6 +76,7 @@ final class LiteLlmParser {
     List<PricedModel> models = new ArrayList<>();
     Map<String, String> skipped = new TreeMap<>();
     Map<String, Integer> unsupported = new TreeMap<>();
+    Map<String, String> suspicious = new TreeMap<>();
     int unpriceable = 0;
     for (Map.Entry<String, JsonNode> e : root.properties()) {
       String key = e.getKey();
@@ -90,13 +91,36 @@ final class LiteLlmParser {
         if (!m.priceable()) {
           unpriceable++;
         }
+        implausible(m).ifPresent(reason -> suspicious.put(key, reason));
       } catch (EntryException ex) {
         skipped.put(key, ex.getMessage());
       }
     }
     int entries = root.size();
     return new Result(List.copyOf(models),
-        new LoadReport(source, entries, models.size(), unpriceable, new TreeMap<>(skipped), new TreeMap<>(unsupported)));
+        new LoadReport(source, entries, models.size(), unpriceable, new TreeMap<>(skipped), new TreeMap<>(unsupported),
+            new TreeMap<>(suspicious)));
+  }
+
+  private static final BigDecimal IMPLAUSIBLE_PER_TOKEN = BigDecimal.valueOf(LoadReport.IMPLAUSIBLE_USD_PER_MILLION).movePointLeft(6);
+  private static final Set<String> TEXT_MODES = Set.of("chat", "completion", "responses", "embedding");
+
+  /** A text model whose token price is above $1000 per million tokens. */
+  private static Optional<String> implausible(PricedModel m) {
+    if (!TEXT_MODES.contains(m.mode())) {
+      return Optional.empty();
+    }
+    for (PriceTier t : m.tiers()) {
+      for (Map.Entry<ServiceTier, Map<PriceComponent, BigDecimal>> s : t.rates().entrySet()) {
+        for (Map.Entry<PriceComponent, BigDecimal> r : s.getValue().entrySet()) {
+          if (r.getKey().unit() == PriceComponent.Unit.TOKEN && r.getValue().compareTo(IMPLAUSIBLE_PER_TOKEN) > 0) {
+            return Optional.of(r.getKey().configName() + " " + r.getValue().toPlainString() + " USD per token = "
+                + r.getValue().movePointRight(6).stripTrailingZeros().toPlainString() + " USD per million tokens");
+          }
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   static PricedModel parseEntry(String key, JsonNode entry, PriceVersion version) throws EntryException {

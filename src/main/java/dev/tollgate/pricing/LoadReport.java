@@ -12,6 +12,9 @@ import java.util.TreeMap;
  *
  * @param unpriceable models that were loaded but list no price Tollgate can charge (e.g. only
  *     {@code input_cost_per_second}); costing them yields an {@code unpriced} cost
+ * @param suspicious loaded text models with an implausible token price (above
+ *     {@value #IMPLAUSIBLE_USD_PER_MILLION} USD per million tokens), usually a per-million figure in a
+ *     per-token field; they are kept as the source says, and should get an override
  */
 public record LoadReport(
     String source,
@@ -19,16 +22,16 @@ public record LoadReport(
     int loaded,
     int unpriceable,
     SortedMap<String, String> skipped,
-    SortedMap<String, Integer> unsupportedFields) {
+    SortedMap<String, Integer> unsupportedFields,
+    SortedMap<String, String> suspicious) {
+
+  public static final long IMPLAUSIBLE_USD_PER_MILLION = 1000;
 
   public LoadReport {
     requireNonNull(source, "source");
     skipped = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(skipped));
     unsupportedFields = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(unsupportedFields));
-  }
-
-  static LoadReport empty(String source) {
-    return new LoadReport(source, 0, 0, 0, new TreeMap<>(), new TreeMap<>());
+    suspicious = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(suspicious));
   }
 
   public String render() {
@@ -37,6 +40,9 @@ public record LoadReport(
         .append(unpriceable).append(" without a chargeable price\n");
     for (Map.Entry<String, String> e : skipped.entrySet()) {
       sb.append("  skipped ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+    }
+    for (Map.Entry<String, String> e : suspicious.entrySet()) {
+      sb.append("  suspicious ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
     }
     if (!unsupportedFields.isEmpty()) {
       sb.append("  not charged (field: models):");

@@ -172,8 +172,13 @@ public final class PriceCrossCheck {
     } else {
       return;
     }
-    out.add(new Discrepancy(m.key(), g.id(), field, litellm.map(BigDecimal::stripTrailingZeros),
-        genai.map(BigDecimal::stripTrailingZeros), kind));
+    out.add(new Discrepancy(m.key(), g.id(), field, litellm.map(PriceCrossCheck::plain), genai.map(PriceCrossCheck::plain), kind));
+  }
+
+  /** Without trailing zeros and without an exponent: 10, 2.5, 0.075. */
+  private static BigDecimal plain(BigDecimal d) {
+    BigDecimal s = d.stripTrailingZeros();
+    return s.scale() < 0 ? s.setScale(0) : s;
   }
 
   /** Equal up to one part per million: the sources write prices per token and per million respectively. */

@@ -289,7 +289,8 @@ public record PricingConfig(List<PriceOverride> overrides, Optional<UnpricedEsti
   private static void checkKeys(String path, JsonNode node, Set<String> allowed) {
     for (Map.Entry<String, JsonNode> e : node.properties()) {
       if (!allowed.contains(e.getKey())) {
-        throw new ConfigException(path + "." + e.getKey(), e.getValue().toString(),
+        JsonNode v = e.getValue();
+        throw new ConfigException(path + "." + e.getKey(), v.isValueNode() ? v.asText() : v.toString(),
             "one of " + String.join(", ", allowed.stream().sorted().toList()));
       }
     }

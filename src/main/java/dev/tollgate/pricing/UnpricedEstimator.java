@@ -22,11 +22,15 @@ import java.util.function.Supplier;
  *   <li>the configured default ({@code pricing.unpriced-estimate}), when there is one;</li>
  *   <li>else the highest input and output prices of any chat/completion model the catalog lists for the
  *       same provider family, across every prompt-size and service tier;</li>
- *   <li>else (an unknown provider) the highest such prices in the whole catalog.</li>
+ *   <li>else (a provider the catalog does not know) the highest such prices of the first-party
+ *       families ({@link #REFERENCE_PROVIDERS}): the whole catalog is not used because a few third-party
+ *       entries carry per-million figures in per-token fields (see {@link LoadReport#suspicious()}).</li>
  * </ol>
  */
 public final class UnpricedEstimator {
   private static final Set<String> TEXT_MODES = Set.of("chat", "completion", "responses");
+  /** The providers whose prices bound an estimate for a provider the catalog does not know. */
+  public static final List<String> REFERENCE_PROVIDERS = List.of("openai", "anthropic", "gemini", "vertex_ai", "bedrock", "azure");
   private static final List<PriceComponent> INPUT_SIDE = List.of(PriceComponent.INPUT, PriceComponent.CACHE_READ,
       PriceComponent.CACHE_WRITE_5M, PriceComponent.CACHE_WRITE_1H, PriceComponent.AUDIO_INPUT, PriceComponent.IMAGE_INPUT);
   private static final List<PriceComponent> OUTPUT_SIDE = List.of(PriceComponent.OUTPUT, PriceComponent.REASONING,
@@ -49,7 +53,7 @@ public final class UnpricedEstimator {
   }
 
   /** Where an estimate came from. */
-  public enum Basis { PRICED, CONFIGURED_DEFAULT, PROVIDER_MAX, CATALOG_MAX, NONE }
+  public enum Basis { PRICED, CONFIGURED_DEFAULT, PROVIDER_MAX, REFERENCE_MAX, NONE }
 
   /**
    * @param nanos what to reserve or count, in nano-USD
@@ -85,11 +89,12 @@ public final class UnpricedEstimator {
       basis = Basis.CONFIGURED_DEFAULT;
       rates = configuredDefault;
     } else {
-      rates = maxRates(c, provider, at);
+      rates = ProviderFamily.of(provider).any() ? Optional.empty() : maxRates(c, provider, at);
       basis = Basis.PROVIDER_MAX;
       if (rates.isEmpty()) {
-        rates = maxRates(c, "", at);
-        basis = Basis.CATALOG_MAX;
+        rates = REFERENCE_PROVIDERS.stream().map(p -> maxRates(c, p, at)).flatMap(Optional::stream)
+            .reduce((a, b) -> new Rates(a.inputPerToken().max(b.inputPerToken()), a.outputPerToken().max(b.outputPerToken())));
+        basis = Basis.REFERENCE_MAX;
       }
     }
     if (rates.isEmpty()) {

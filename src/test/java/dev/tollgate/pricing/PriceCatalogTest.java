@@ -27,6 +27,13 @@ class PriceCatalogTest {
     // Fields the engine does not charge are counted, never silently dropped.
     assertThat(report.unsupportedFields()).containsKeys("input_cost_per_second", "input_cost_per_character",
         "output_cost_per_image_token", "input_dbu_cost_per_token", "cache_read_input_audio_token_cost");
+    // W&B entries carry per-million figures in per-token fields ($0.135 per token): kept, but reported.
+    assertThat(report.suspicious()).containsKey("wandb/deepseek-ai/DeepSeek-R1-0528");
+    assertThat(report.suspicious().get("wandb/deepseek-ai/DeepSeek-R1-0528")).contains("135000 USD per million");
+    // 13 W&B models, plus jais (azure_ai, watsonx) and watsonx mt0-xxl above $1000 per million tokens.
+    assertThat(report.suspicious()).hasSize(16).containsKeys("azure_ai/jais-30b-chat", "watsonx/core42/jais-13b-chat",
+        "watsonx/bigscience/mt0-xxl-13b");
+    assertThat(report.suspicious().keySet()).filteredOn(k -> k.startsWith("wandb/")).hasSize(13);
     assertThat(report.unsupportedFields()).doesNotContainKeys("input_cost_per_token", "cache_creation_input_token_cost_above_1hr",
         "input_cost_per_token_above_200k_tokens_priority", "tiered_pricing", "input_cost_per_token_batches");
   }
