@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -308,9 +307,11 @@ public final class PriceCatalog {
     return reports;
   }
 
-  /** The LiteLLM providers in the catalog. */
+  /** The providers of the catalog's entries, as written in the data ({@code openai}, {@code vertex_ai-language-models} ...). */
   public Set<String> providers() {
-    return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(new TreeSet<>(providers)));
+    TreeSet<String> out = new TreeSet<>();
+    byKey.values().forEach(h -> out.add(h.provider()));
+    return java.util.Collections.unmodifiableSet(out);
   }
 
   /** {@code 2026-09-01} as the instant it starts in UTC. */
