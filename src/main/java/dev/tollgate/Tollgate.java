@@ -8,11 +8,15 @@ import dev.tollgate.common.Tokenizer;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.gateway.GatewayRoutes;
 import dev.tollgate.gateway.ModelCatalog;
+import dev.tollgate.pricing.PriceCatalog;
+import dev.tollgate.pricing.PriceRoutes;
+import dev.tollgate.pricing.Pricing;
 import dev.tollgate.providers.MockProvider;
 import dev.tollgate.providers.OpenAiCompatibleProvider;
 import dev.tollgate.providers.ProviderClient;
 import dev.tollgate.storage.Database;
 import dev.tollgate.storage.DuckDbKeyStore;
+import dev.tollgate.storage.DuckDbPriceOverrideStore;
 import dev.tollgate.storage.DuckDbUsageStore;
 import dev.tollgate.usage.UsageRoutes;
 import dev.tollgate.usage.UsageStore;
@@ -61,7 +65,7 @@ public final class Tollgate implements AutoCloseable {
 
   /** Everything the routes need; shared by all verticles. */
   public record Services(TollgateConfig config, KeyService keys, ModelCatalog catalog, UsageStore usageStore,
-                         UsageWriter usageWriter, Clock clock, AtomicBoolean started) {}
+                         UsageWriter usageWriter, Pricing pricing, Clock clock, AtomicBoolean started) {}
 
   private Tollgate(TollgateConfig config, Vertx vertx, Database db, KeyService keys, UsageStore usageStore,
                    UsageWriter usageWriter, Optional<String> generatedMasterKey) {
@@ -83,10 +87,11 @@ public final class Tollgate implements AutoCloseable {
     Optional<String> generated = keys.initMaster(config.auth().masterKey());
     UsageStore usageStore = new DuckDbUsageStore(db);
     UsageWriter writer = new UsageWriter(usageStore, config.usage()).start();
+    Pricing pricing = new Pricing(PriceCatalog.bundled(), config.pricing(), new DuckDbPriceOverrideStore(db), clock);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops())
         .setPreferNativeTransport(true));
     Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated);
-    Services services = new Services(config, keys, new ModelCatalog(config.models()), usageStore, writer, clock, tollgate.started);
+    Services services = new Services(config, keys, new ModelCatalog(config.models()), usageStore, writer, pricing, clock, tollgate.started);
     try {
       tollgate.deploy(services);
     } catch (RuntimeException e) {
@@ -150,6 +155,7 @@ public final class Tollgate implements AutoCloseable {
     AdminGuard.register(router, s.keys());
     new KeyRoutes(s.keys(), s.clock()).register(router);
     new UsageRoutes(s.usageStore()).register(router);
+    new PriceRoutes(s.pricing(), s.config().models(), s.clock()).register(router);
     return router;
   }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tollgate.common.ConfigException;
 import dev.tollgate.common.Durations;
+import dev.tollgate.pricing.PricingConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,9 @@ import java.util.regex.Pattern;
  * a typo should not silently fall back to a default.
  */
 public final class ConfigLoader {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** Floats as BigDecimal: prices in the file are money and must not pass through a double. */
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .configure(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true);
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
   /** Every scalar key that an environment variable can set: {@code server.port} is {@code TOLLGATE_SERVER_PORT}. */
@@ -49,7 +52,8 @@ public final class ConfigLoader {
       "usage", Set.of("queue-capacity", "batch-size", "flush-interval"),
       "upstream", Set.of("max-connections-per-host", "connect-timeout", "request-timeout"),
       "log", Set.of("format", "level"),
-      "models", Set.of());
+      "models", Set.of(),
+      "pricing", Set.of());
   private static final Set<String> MODEL_KEYS = Set.of("name", "provider", "model", "base-url", "api-key");
 
   private final Function<String, String> env;
@@ -122,7 +126,8 @@ public final class ConfigLoader {
             upstream.duration("connect-timeout", d.upstream().connectTimeout()),
             upstream.duration("request-timeout", d.upstream().requestTimeout())),
         new TollgateConfig.LogConfig(log.string("format", d.log().format()), log.string("level", d.log().level())),
-        root.has("models") ? models(root.get("models")) : d.models());
+        root.has("models") ? models(root.get("models")) : d.models(),
+        PricingConfig.parse(root.get("pricing")));
   }
 
   private List<ModelConfig> models(JsonNode node) {
@@ -158,8 +163,8 @@ public final class ConfigLoader {
         throw new ConfigException(top, "", "no such section; known: " + String.join(", ", SECTIONS.keySet().stream().sorted().toList()));
       }
       JsonNode node = root.get(top);
-      if (top.equals("models")) {
-        continue;
+      if (top.equals("models") || top.equals("pricing")) {
+        continue; // lists / validated by their own parsers
       }
       if (node.isNull()) {
         continue;

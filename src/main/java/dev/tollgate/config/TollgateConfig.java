@@ -3,6 +3,7 @@ package dev.tollgate.config;
 import static java.util.Objects.requireNonNull;
 
 import dev.tollgate.common.ConfigException;
+import dev.tollgate.pricing.PricingConfig;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +23,8 @@ public record TollgateConfig(
     UsageConfig usage,
     UpstreamConfig upstream,
     LogConfig log,
-    List<ModelConfig> models) {
+    List<ModelConfig> models,
+    PricingConfig pricing) {
 
   public TollgateConfig {
     requireNonNull(server, "server");
@@ -32,6 +34,7 @@ public record TollgateConfig(
     requireNonNull(usage, "usage");
     requireNonNull(upstream, "upstream");
     requireNonNull(log, "log");
+    requireNonNull(pricing, "pricing");
     models = List.copyOf(models);
     Set<String> names = new HashSet<>();
     for (int i = 0; i < models.size(); i++) {
@@ -44,31 +47,35 @@ public record TollgateConfig(
   public static TollgateConfig ofDefaults() {
     return new TollgateConfig(ServerConfig.ofDefaults(), StoreConfig.ofDefaults(), AuthConfig.ofDefaults(),
         MockConfig.ofDefaults(), UsageConfig.ofDefaults(), UpstreamConfig.ofDefaults(), LogConfig.ofDefaults(),
-        ModelConfig.defaultMockModels());
+        ModelConfig.defaultMockModels(), PricingConfig.ofDefaults());
   }
 
   public TollgateConfig withServer(ServerConfig server) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
   }
 
   public TollgateConfig withStore(StoreConfig store) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
   }
 
   public TollgateConfig withAuth(AuthConfig auth) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
   }
 
   public TollgateConfig withMock(MockConfig mock) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
   }
 
   public TollgateConfig withUsage(UsageConfig usage) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+  }
+
+  public TollgateConfig withPricing(PricingConfig pricing) {
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
   }
 
   public TollgateConfig withModels(List<ModelConfig> models) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
   }
 
   /** {@code server.*}: where the gateway listens. */

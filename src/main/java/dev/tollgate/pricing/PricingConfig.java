@@ -138,7 +138,19 @@ public record PricingConfig(List<PriceOverride> overrides, Optional<UnpricedEsti
     return new PricingConfig(overrides, estimate);
   }
 
+  /**
+   * One override in the same shape as an entry of {@code pricing.overrides} (the admin API takes this
+   * shape too), tagged with {@code source}.
+   */
+  public static PriceOverride parseOverride(String path, JsonNode node, String source) {
+    return override(path, node, source);
+  }
+
   private static PriceOverride override(String path, JsonNode node) {
+    return override(path, node, SOURCE);
+  }
+
+  private static PriceOverride override(String path, JsonNode node, String source) {
     if (!node.isObject()) {
       throw new ConfigException(path, node.toString(), "a mapping with model and prices");
     }
@@ -154,7 +166,7 @@ public record PricingConfig(List<PriceOverride> overrides, Optional<UnpricedEsti
     checkKeys(p, node, allowed);
     String provider = text(p + ".provider", node.get("provider")).orElse("");
     Instant from = text(p + ".effective-from", node.get("effective-from")).map(v -> instant(p + ".effective-from", v)).orElse(Instant.EPOCH);
-    PriceOverride.Builder b = PriceOverride.builder(provider, model, from).source(SOURCE);
+    PriceOverride.Builder b = PriceOverride.builder(provider, model, from).source(source);
     text(p + ".id", node.get("id")).ifPresent(b::id);
     text(p + ".mode", node.get("mode")).ifPresent(b::mode);
     rates(p, node, 0, b);
