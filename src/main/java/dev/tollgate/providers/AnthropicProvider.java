@@ -2,6 +2,7 @@ package dev.tollgate.providers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.common.InvalidRequestException;
 import dev.tollgate.common.Json;
 import dev.tollgate.common.UpstreamException;
 import dev.tollgate.config.ModelConfig;
@@ -31,6 +32,9 @@ public final class AnthropicProvider implements ProviderClient, MessagesClient {
 
   @Override
   public Future<ProviderReply> call(ProviderCall call) {
+    if (call.operation() != Operation.CHAT) {
+      return Future.failedFuture(chatOnly(call, http.provider()));
+    }
     ObjectNode body = AnthropicTranslator.toAnthropicRequest(call.body(), call.model());
     return http.call(http.post(url(call.model()), headers(call), false), body).map(msg -> {
       TokenUsage usage = AnthropicUsage.parse(msg.get("usage"));
@@ -41,6 +45,10 @@ public final class AnthropicProvider implements ProviderClient, MessagesClient {
 
   @Override
   public StreamHandle stream(ProviderCall call, StreamObserver observer) {
+    if (call.operation() != Operation.CHAT) {
+      observer.onError(chatOnly(call, http.provider()));
+      return () -> { };
+    }
     ObjectNode body = AnthropicTranslator.toAnthropicRequest(call.body(), call.model());
     body.put("stream", true);
     long created = clock.instant().getEpochSecond();
@@ -152,6 +160,12 @@ public final class AnthropicProvider implements ProviderClient, MessagesClient {
     };
     return new UpstreamException(provider, status, "upstream '" + provider + "' failed mid-stream: " + type + ": "
         + error.path("message").asText(""));
+  }
+
+  /** Translating adapters serve chat; completions and embeddings need an OpenAI-format upstream. */
+  static InvalidRequestException chatOnly(ProviderCall call, String provider) {
+    return new InvalidRequestException("model", "model '" + call.model().name() + "' is served by " + provider
+        + ", which Tollgate serves for chat only (expected: /v1/chat/completions or /v1/messages)", "unsupported_operation");
   }
 
   static UpstreamException brokenStream(String provider, String what) {

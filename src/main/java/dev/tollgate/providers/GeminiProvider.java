@@ -28,6 +28,9 @@ public final class GeminiProvider implements ProviderClient {
 
   @Override
   public Future<ProviderReply> call(ProviderCall call) {
+    if (call.operation() != Operation.CHAT) {
+      return Future.failedFuture(AnthropicProvider.chatOnly(call, http.provider()));
+    }
     ObjectNode body = GeminiTranslator.toGeminiRequest(call.body(), call.model());
     return http.call(http.post(url(call.model(), false), headers(call), false), body).map(resp -> {
       TokenUsage usage = GeminiUsage.parse(resp.get("usageMetadata"));
@@ -39,6 +42,10 @@ public final class GeminiProvider implements ProviderClient {
 
   @Override
   public StreamHandle stream(ProviderCall call, StreamObserver observer) {
+    if (call.operation() != Operation.CHAT) {
+      observer.onError(AnthropicProvider.chatOnly(call, http.provider()));
+      return () -> { };
+    }
     ObjectNode body = GeminiTranslator.toGeminiRequest(call.body(), call.model());
     long created = clock.instant().getEpochSecond();
     return http.stream(http.post(url(call.model(), true), headers(call), true), body, observer,

@@ -66,6 +66,10 @@ class MessagesSdkTest {
     openai.close();
   }
 
+  private static Map<String, Object> input(ToolUseBlock use) {
+    return use._input().convert(new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
+  }
+
   private static Tool weatherTool() {
     return Tool.builder().name("get_weather").description("Weather for a city")
         .inputSchema(Tool.InputSchema.builder()
@@ -139,7 +143,7 @@ class MessagesSdkTest {
     assertThat(first.stopReason()).hasValue(StopReason.TOOL_USE);
     ToolUseBlock use = first.content().get(1).asToolUse();
     assertThat(use.name()).isEqualTo("get_weather");
-    assertThat(use._input().convert(Map.class)).isEqualTo(Map.of("city", "Paris", "unit", "celsius"));
+    assertThat(input(use)).isEqualTo(Map.of("city", "Paris", "unit", "celsius"));
 
     Message second = client.messages().create(params.addMessage(first)
         .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(
@@ -221,7 +225,7 @@ class MessagesSdkTest {
     assertThat(first.stopReason()).hasValue(StopReason.TOOL_USE);
     ToolUseBlock use = first.content().get(0).asToolUse();
     assertThat(use.id()).isEqualTo("call_abc123");
-    assertThat(use._input().convert(Map.class)).isEqualTo(Map.of("city", "Paris", "unit", "celsius"));
+    assertThat(input(use)).isEqualTo(Map.of("city", "Paris", "unit", "celsius"));
     // OpenAI's cached_tokens (64) are inside prompt_tokens (82): Anthropic-style usage splits them out
     assertThat(first.usage().inputTokens()).isEqualTo(18);
     assertThat(first.usage().cacheReadInputTokens()).hasValue(64L);
@@ -249,7 +253,7 @@ class MessagesSdkTest {
     ToolUseBlock use = message.content().get(0).asToolUse();
     assertThat(use.id()).isEqualTo("call_DdmO9pD3xa9XTPNJ32zg2hcA");
     assertThat(use.name()).isEqualTo("get_weather");
-    assertThat(use._input().convert(Map.class)).isEqualTo(Map.of("city", "Paris", "unit", "celsius"));
+    assertThat(input(use)).isEqualTo(Map.of("city", "Paris", "unit", "celsius"));
     assertThat(gateway.lastRecord().usage()).isEqualTo(new TokenUsage(18, 64, 0, 0, 0, 0, 17, 0, 0));
   }
 }

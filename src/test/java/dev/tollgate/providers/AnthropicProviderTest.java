@@ -291,4 +291,12 @@ class AnthropicProviderTest {
     assertThat(row.usage().inputTokens()).isEqualTo(25);
     assertThat(row.usage().outputTokens()).isGreaterThanOrEqualTo(1);
   }
+
+  @Test
+  void embeddings_onAnAnthropicModel_isAClear400_withoutCallingUpstream() {
+    HttpResponse<String> resp = gateway.post("/v1/embeddings", "{\"model\":\"claude\",\"input\":\"x\"}");
+    assertThat(resp.statusCode()).isEqualTo(400);
+    assertThat(json(resp.body()).at("/error/code").asText()).isEqualTo("unsupported_operation");
+    assertThat(upstream.received()).isZero();
+  }
 }
