@@ -8,6 +8,7 @@ import dev.tollgate.common.Json;
 import dev.tollgate.config.ModelConfig;
 import dev.tollgate.usage.TokenUsage;
 import java.io.IOException;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -23,11 +24,12 @@ import java.util.Map;
  * <p>Thought signatures: Gemini 3 rejects a replayed {@code functionCall} without the
  * {@code thoughtSignature} it came with. Answers carry it on each tool call as
  * {@code extra_content.google.thought_signature} (Google's own OpenAI-compatibility convention) and,
- * because many clients rebuild history from ids only, also inside the tool call id after
- * {@value #SIGNATURE_MARK}; requests read either back.
+ * because many clients rebuild history from ids only, also inside the tool call id ({@link #idSuffix});
+ * requests read either back.
  */
 public final class GeminiTranslator {
   static final String SIGNATURE_MARK = "__thought__";
+  static final String URL_SAFE_SIGNATURE_MARK = "__ts__";
   /** Google's documented placeholder for history whose signature was lost (Gemini 3+). */
   static final String SKIP_SIGNATURE = "skip_thought_signature_validator";
 
@@ -184,7 +186,35 @@ public final class GeminiTranslator {
     }
     String id = call.path("id").asText("");
     int at = id.indexOf(SIGNATURE_MARK);
-    return at < 0 ? null : id.substring(at + SIGNATURE_MARK.length());
+    if (at >= 0) {
+      return id.substring(at + SIGNATURE_MARK.length());
+    }
+    at = id.indexOf(URL_SAFE_SIGNATURE_MARK);
+    if (at >= 0) {
+      try {
+        return Base64.getEncoder().encodeToString(Base64.getUrlDecoder().decode(id.substring(at + URL_SAFE_SIGNATURE_MARK.length())));
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A signature as it goes into a tool call id. Ids travel through clients that may replay them to other
+   * providers (Anthropic wants {@code [a-zA-Z0-9_-]}), so a canonical base64 signature is carried URL-safe
+   * and unpadded after {@value #URL_SAFE_SIGNATURE_MARK}; anything else as it is after {@value #SIGNATURE_MARK}.
+   */
+  static String idSuffix(String signature) {
+    try {
+      byte[] bytes = Base64.getDecoder().decode(signature);
+      if (Base64.getEncoder().encodeToString(bytes).equals(signature)) {
+        return URL_SAFE_SIGNATURE_MARK + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      }
+    } catch (IllegalArgumentException e) {
+      // not base64: carried as it is
+    }
+    return SIGNATURE_MARK + signature;
   }
 
   private static ArrayNode userParts(JsonNode content, String param) {
@@ -356,7 +386,7 @@ public final class GeminiTranslator {
     if (streamed) {
       call.put("index", position);
     }
-    call.put("id", signature.isEmpty() ? base : base + SIGNATURE_MARK + signature).put("type", "function");
+    call.put("id", signature.isEmpty() ? base : base + idSuffix(signature)).put("type", "function");
     call.set("function", Json.object().put("name", fc.path("name").asText())
         .put("arguments", Json.string(fc.has("args") ? fc.get("args") : Json.object())));
     if (!signature.isEmpty()) {

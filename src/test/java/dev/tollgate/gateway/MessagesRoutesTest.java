@@ -28,18 +28,21 @@ class MessagesRoutesTest {
   Path tmp;
   FakeUpstream anthropic;
   FakeUpstream gemini;
+  FakeUpstream openai;
   GatewayHarness gateway;
 
   @BeforeEach
   void start() {
     anthropic = FakeUpstream.start();
     gemini = FakeUpstream.start();
+    openai = FakeUpstream.start();
     gateway = GatewayHarness.start(tmp, List.of(
         new ModelConfig("claude", "anthropic", "claude-sonnet-4-5", Optional.of(anthropic.baseUrl() + "/v1"),
             Optional.of("sk-ant"), Map.of(), Map.of()),
         new ModelConfig("gem", "gemini", "gemini-2.5-flash", Optional.of(gemini.baseUrl() + "/v1beta"),
             Optional.of("gm-key"), Map.of(), Map.of()),
-        ModelConfig.mock("mock-small")));
+        ModelConfig.mock("mock-small"),
+        ModelConfig.openAiCompatible("gpt", "gpt-4o-mini", openai.baseUrl() + "/v1", Optional.empty())));
   }
 
   @AfterEach
@@ -47,6 +50,7 @@ class MessagesRoutesTest {
     gateway.close();
     anthropic.close();
     gemini.close();
+    openai.close();
   }
 
   /** The (event name, data) pairs of an Anthropic stream. */
@@ -218,5 +222,22 @@ class MessagesRoutesTest {
     assertThat(anthropic.received()).isZero();
     assertThat(gateway.post("/v1/messages/count_tokens", "{\"model\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
         .statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void translatedStream_upstreamWithoutUsage_isEstimatedWithTheTokenizer() {
+    List<String> noUsage = FakeUpstream.events(fixture("openai/stream_text.sse")).stream()
+        .filter(e -> !e.contains("\"usage\"")).toList();
+    openai.then(FakeUpstream.sse(noUsage, 1, FakeUpstream.Ending.END));
+    HttpResponse<String> resp = gateway.post("/v1/messages", """
+        {"model":"gpt","max_tokens":50,"stream":true,"system":"Be brief.","messages":[{"role":"user","content":"Say hello world"}]}""");
+    List<Map.Entry<String, JsonNode>> events = events(resp.body());
+    JsonNode delta = events.get(events.size() - 2).getValue();
+    UsageRecord row = gateway.lastRecord();
+    assertThat(row.flags()).contains(UsageFlag.ESTIMATED);
+    assertThat(row.usage().outputTokens()).isEqualTo(2); // "Hello world"
+    assertThat(row.usage().inputTokens()).isPositive();
+    assertThat(delta.at("/usage/output_tokens").asLong()).isEqualTo(2);
+    assertThat(delta.at("/usage/input_tokens").asLong()).isEqualTo(row.usage().inputTokens());
   }
 }

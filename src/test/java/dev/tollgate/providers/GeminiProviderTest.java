@@ -106,7 +106,8 @@ class GeminiProviderTest {
     assertThat(json(call.at("/function/arguments").asText())).isEqualTo(json("{\"city\":\"Paris\",\"unit\":\"celsius\"}"));
     assertThat(call.at("/extra_content/google/thought_signature").asText()).isEqualTo(SIGNATURE);
     String id = call.path("id").asText();
-    assertThat(id).startsWith("call_").endsWith("__thought__" + SIGNATURE);
+    // carried URL-safe in the id, so the id stays [A-Za-z0-9_-] (replayable to Anthropic too)
+    assertThat(id).startsWith("call_").endsWith("__ts__" + SIGNATURE.replace("=", "")).matches("[A-Za-z0-9_-]+");
     // thinking tokens are outside candidatesTokenCount: output = 20 + 50, reasoning 50
     assertThat(first.at("/usage/completion_tokens").asLong()).isEqualTo(70);
     assertThat(first.at("/usage/completion_tokens_details/reasoning_tokens").asLong()).isEqualTo(50);
