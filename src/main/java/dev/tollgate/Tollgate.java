@@ -7,10 +7,15 @@ import dev.tollgate.auth.KeyService;
 import dev.tollgate.common.Tokenizer;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.gateway.GatewayRoutes;
+import dev.tollgate.gateway.MessagesRoutes;
 import dev.tollgate.gateway.ModelCatalog;
 import dev.tollgate.pricing.PriceCatalog;
 import dev.tollgate.pricing.PriceRoutes;
 import dev.tollgate.pricing.Pricing;
+import dev.tollgate.providers.AnthropicProvider;
+import dev.tollgate.providers.AzureProvider;
+import dev.tollgate.providers.GeminiProvider;
+import dev.tollgate.providers.KnownProviders;
 import dev.tollgate.providers.MockProvider;
 import dev.tollgate.providers.OpenAiCompatibleProvider;
 import dev.tollgate.providers.ProviderClient;
@@ -37,6 +42,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -145,18 +151,32 @@ public final class Tollgate implements AutoCloseable {
 
   /** The router of one verticle. The tests build it the same way. */
   public static Router routes(Vertx vertx, Services s, HttpClient http) {
-    Map<String, ProviderClient> providers = Map.of(
-        "mock", new MockProvider(vertx, s.config().mock(), s.clock()),
-        "openai-compatible", new OpenAiCompatibleProvider(http, s.config().upstream(), "openai-compatible"));
+    Map<String, ProviderClient> providers = providers(vertx, s, http);
     GatewayRoutes gateway = new GatewayRoutes(s.keys(), s.catalog(), providers, s.usageWriter(), s.clock());
     Router router = HttpRoutes.base(vertx, s.config().server().bodyLimitBytes(), gateway::recordFailure);
     HealthRoutes.register(router, VERSION, s.started()::get, s.usageWriter()::storeHealthy, s.usageWriter()::queueDepth);
     gateway.register(router);
+    new MessagesRoutes(s.keys(), s.catalog(), providers, s.usageWriter(), s.clock()).register(router);
     AdminGuard.register(router, s.keys());
     new KeyRoutes(s.keys(), s.clock()).register(router);
     new UsageRoutes(s.usageStore()).register(router);
     new PriceRoutes(s.pricing(), s.config().models(), s.clock()).register(router);
     return router;
+  }
+
+  /** One adapter per provider name in {@link KnownProviders}, by the wire protocol it speaks. */
+  static Map<String, ProviderClient> providers(Vertx vertx, Services s, HttpClient http) {
+    Map<String, ProviderClient> out = new LinkedHashMap<>();
+    for (KnownProviders.Known p : KnownProviders.all().values()) {
+      out.put(p.name(), switch (p.wire()) {
+        case MOCK -> new MockProvider(vertx, s.config().mock(), s.clock());
+        case OPENAI -> new OpenAiCompatibleProvider(http, s.config().upstream(), p.name());
+        case AZURE -> new AzureProvider(http, s.config().upstream());
+        case ANTHROPIC -> new AnthropicProvider(http, s.config().upstream(), s.clock());
+        case GEMINI -> new GeminiProvider(http, s.config().upstream(), s.clock());
+      });
+    }
+    return out;
   }
 
   public int port() {

@@ -53,8 +53,15 @@ public final class ConfigLoader {
       "upstream", Set.of("max-connections-per-host", "connect-timeout", "request-timeout"),
       "log", Set.of("format", "level"),
       "models", Set.of(),
+      "providers", Set.of(),
       "pricing", Set.of());
-  private static final Set<String> MODEL_KEYS = Set.of("name", "provider", "model", "base-url", "api-key");
+  private static final Set<String> MODEL_KEYS = Set.of("name", "provider", "model", "base-url", "api-key", "headers",
+      "deployment", "api-version", "entra-token", "anthropic-version", "max-tokens", "organization", "project");
+  /** Keys of a {@code providers.<name>} entry: a model's keys minus name/provider/model, plus the advertised models. */
+  private static final Set<String> PROVIDER_KEYS = Set.of("base-url", "api-key", "headers", "models",
+      "deployment", "api-version", "entra-token", "anthropic-version", "max-tokens", "organization", "project");
+  /** Keys that are not provider-specific options. */
+  private static final Set<String> COMMON_KEYS = Set.of("name", "provider", "model", "base-url", "api-key", "headers", "models");
 
   private final Function<String, String> env;
 
@@ -126,11 +133,128 @@ public final class ConfigLoader {
             upstream.duration("connect-timeout", d.upstream().connectTimeout()),
             upstream.duration("request-timeout", d.upstream().requestTimeout())),
         new TollgateConfig.LogConfig(log.string("format", d.log().format()), log.string("level", d.log().level())),
-        root.has("models") ? models(root.get("models")) : d.models(),
+        models(root.get("models"), providers(root.get("providers")), d.models()),
         PricingConfig.parse(root.get("pricing")));
   }
 
-  private List<ModelConfig> models(JsonNode node) {
+  /** Defaults for one provider from the {@code providers:} section. */
+  private record ProviderDefaults(ModelConfig wildcard, ObjectNode settings, List<String> advertised) {}
+
+  /**
+   * The {@code providers:} section: credentials and defaults per provider. Each entry enables the
+   * {@code <provider>/<model>} form (a {@code <provider>/*} wildcard route), fills in what {@code models:}
+   * entries of that provider leave out (api-key, base-url, headers, options), and its optional
+   * {@code models: [..]} list adds {@code <provider>/<model>} entries that {@code GET /v1/models} shows.
+   */
+  private Map<String, ProviderDefaults> providers(JsonNode node) {
+    Map<String, ProviderDefaults> out = new LinkedHashMap<>();
+    if (node == null || node.isNull()) {
+      return out;
+    }
+    if (!node.isObject()) {
+      throw new ConfigException("providers", node.getNodeType().name().toLowerCase(Locale.ROOT), "a mapping of provider name to {api-key, base-url, ...}");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String provider = e.getKey();
+      String prefix = "providers." + provider;
+      if (!ModelConfig.PROVIDERS.contains(provider)) {
+        throw new ConfigException(prefix, "", "a provider name; known: " + String.join(", ", ModelConfig.PROVIDERS));
+      }
+      JsonNode p = e.getValue() == null || e.getValue().isNull() ? JsonNodeFactory.instance.objectNode() : e.getValue();
+      if (!p.isObject()) {
+        throw new ConfigException(prefix, p.asText(), "a mapping with api-key, base-url, ...");
+      }
+      for (Iterator<String> keys = p.fieldNames(); keys.hasNext(); ) {
+        String k = keys.next();
+        if (!PROVIDER_KEYS.contains(k)) {
+          throw new ConfigException(prefix + "." + k, p.get(k).asText(), "no such key; known: " + String.join(", ", PROVIDER_KEYS.stream().sorted().toList()));
+        }
+      }
+      ObjectNode settings = (ObjectNode) p;
+      Section s = new Section(prefix, settings);
+      List<String> advertised = new ArrayList<>();
+      JsonNode list = p.get("models");
+      if (list != null && !list.isNull()) {
+        if (!list.isArray()) {
+          throw new ConfigException(prefix + ".models", list.asText(), "a list of upstream model names");
+        }
+        for (JsonNode m : list) {
+          if (!m.isTextual() || m.asText().isBlank()) {
+            throw new ConfigException(prefix + ".models", m.toString(), "a list of upstream model names");
+          }
+          advertised.add(m.asText());
+        }
+      }
+      ModelConfig wildcard;
+      try {
+        wildcard = new ModelConfig(provider + ModelConfig.WILDCARD, provider, "*", s.optionalString("base-url"),
+            s.optionalString("api-key"), options(s, settings), headers(s, p.get("headers")));
+      } catch (ConfigException ce) {
+        // name the providers key, not the synthetic wildcard model
+        String msg = ce.getMessage();
+        int at = msg.indexOf(" (expected: ");
+        String rendered = msg.substring(ce.key().length() + 2, at);
+        throw new ConfigException(ce.key().replace("models[" + provider + ModelConfig.WILDCARD + "]", prefix),
+            new Object() {
+              @Override
+              public String toString() {
+                return rendered;
+              }
+            }, msg.substring(at + 12, msg.length() - 1));
+      }
+      out.put(provider, new ProviderDefaults(wildcard, settings, advertised));
+    }
+    return out;
+  }
+
+  /** {@code models:} (or the defaults when absent), merged with the provider defaults, then the providers' own routes. */
+  private List<ModelConfig> models(JsonNode node, Map<String, ProviderDefaults> providers, List<ModelConfig> fallback) {
+    List<ModelConfig> out = new ArrayList<>(node == null || node.isNull() ? fallback : models(node, providers));
+    providers.forEach((provider, d) -> {
+      for (String upstream : d.advertised()) {
+        String name = provider + "/" + upstream;
+        if (out.stream().noneMatch(m -> m.name().equals(name))) {
+          out.add(d.wildcard().serving(name, upstream));
+        }
+      }
+      if (out.stream().noneMatch(m -> m.name().equals(d.wildcard().name()))) {
+        out.add(d.wildcard());
+      }
+    });
+    return out;
+  }
+
+  private static Map<String, String> options(Section s, ObjectNode node) {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!COMMON_KEYS.contains(k)) {
+        s.optionalString(k).ifPresent(v -> options.put(k, v));
+      }
+    }
+    return options;
+  }
+
+  private static Map<String, String> headers(Section s, JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Map.of();
+    }
+    if (!node.isObject()) {
+      throw new ConfigException(s.key("headers"), node.asText(), "a mapping of header name to value");
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+        throw new ConfigException(s.key("headers") + "." + e.getKey(), e.getValue().toString(), "a string");
+      }
+      headers.put(e.getKey(), e.getValue().asText());
+    }
+    return headers;
+  }
+
+  private List<ModelConfig> models(JsonNode node, Map<String, ProviderDefaults> providers) {
     if (!node.isArray()) {
       throw new ConfigException("models", node.getNodeType().name().toLowerCase(Locale.ROOT), "a list of {name, provider, ...}");
     }
@@ -150,7 +274,26 @@ public final class ConfigLoader {
       Section s = new Section(prefix, (ObjectNode) m);
       String name = s.optionalString("name").orElseThrow(() -> new ConfigException(prefix + ".name", null, "the public model name"));
       String provider = s.optionalString("provider").orElseThrow(() -> new ConfigException(prefix + ".provider", null, "one of " + ModelConfig.PROVIDERS));
-      out.add(new ModelConfig(name, provider, s.string("model", name), s.optionalString("base-url"), s.optionalString("api-key")));
+      ObjectNode merged = (ObjectNode) m;
+      ProviderDefaults d = providers.get(provider);
+      if (d != null) {
+        // the model's own keys win; credentials come as a pair (api-key or entra-token), never mixed
+        merged = d.settings().deepCopy();
+        merged.remove("models");
+        if (m.has("api-key") || m.has("entra-token")) {
+          merged.remove("api-key");
+          merged.remove("entra-token");
+        }
+        ObjectNode headers = merged.has("headers") && merged.get("headers").isObject() ? (ObjectNode) merged.get("headers") : null;
+        merged.setAll((ObjectNode) m);
+        if (headers != null && m.get("headers") instanceof ObjectNode own) {
+          headers.setAll(own);
+          merged.set("headers", headers);
+        }
+      }
+      Section ms = new Section(prefix, merged);
+      out.add(new ModelConfig(name, provider, ms.string("model", name), ms.optionalString("base-url"),
+          ms.optionalString("api-key"), options(ms, merged), headers(ms, merged.get("headers"))));
     }
     return out;
   }
@@ -163,8 +306,8 @@ public final class ConfigLoader {
         throw new ConfigException(top, "", "no such section; known: " + String.join(", ", SECTIONS.keySet().stream().sorted().toList()));
       }
       JsonNode node = root.get(top);
-      if (top.equals("models") || top.equals("pricing")) {
-        continue; // lists / validated by their own parsers
+      if (top.equals("models") || top.equals("providers") || top.equals("pricing")) {
+        continue; // validated by their own parsers
       }
       if (node.isNull()) {
         continue;

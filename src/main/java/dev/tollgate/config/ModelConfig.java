@@ -3,21 +3,33 @@ package dev.tollgate.config;
 import static java.util.Objects.requireNonNull;
 
 import dev.tollgate.common.ConfigException;
+import dev.tollgate.providers.KnownProviders;
 import java.net.URI;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * One public model name and where it is served: {@code models: [{name, provider, model, base-url, api-key}]}.
+ * One public model name and where it is served: {@code models: [{name, provider, model, base-url, api-key,
+ * headers, <provider-specific keys>}]}. A name ending in {@code /*} (e.g. {@code anthropic/*}, made from the
+ * {@code providers:} section) is a wildcard route: {@code anthropic/claude-sonnet-4-5} resolves to it with
+ * {@code claude-sonnet-4-5} as the upstream model.
  *
  * @param name the name callers put in {@code "model"}
- * @param provider {@code mock} or {@code openai-compatible} (more arrive with the provider adapters)
+ * @param provider one of {@link KnownProviders#names()}
  * @param upstreamModel the model name sent upstream; defaults to {@code name}
+ * @param baseUrl the provider's base URL; defaults to the provider's known one
+ * @param options provider-specific settings (azure: deployment, api-version, entra-token; anthropic:
+ *     anthropic-version, max-tokens; openai: organization, project)
+ * @param headers extra headers sent upstream with every call
  */
 public record ModelConfig(String name, String provider, String upstreamModel, Optional<String> baseUrl,
-                          Optional<String> apiKey) {
-  public static final Set<String> PROVIDERS = Set.of("mock", "openai-compatible");
+                          Optional<String> apiKey, Map<String, String> options, Map<String, String> headers) {
+  public static final Set<String> PROVIDERS = new LinkedHashSet<>(KnownProviders.names());
+  public static final String WILDCARD = "/*";
 
   public ModelConfig {
     requireNonNull(name, "models[].name");
@@ -25,31 +37,90 @@ public record ModelConfig(String name, String provider, String upstreamModel, Op
     requireNonNull(upstreamModel, "models[].model");
     requireNonNull(baseUrl, "models[].base-url");
     requireNonNull(apiKey, "models[].api-key");
+    options = Map.copyOf(requireNonNull(options, "models[].options"));
+    headers = Map.copyOf(requireNonNull(headers, "models[].headers"));
     if (name.isBlank() || name.length() > 256) {
       throw new ConfigException("models[].name", name, "1..256 characters");
     }
-    if (!PROVIDERS.contains(provider)) {
-      throw new ConfigException("models[" + name + "].provider", provider, "one of " + String.join(", ", PROVIDERS.stream().sorted().toList()));
+    KnownProviders.Known known = KnownProviders.get(provider).orElseThrow(() -> new ConfigException(
+        "models[" + name + "].provider", provider, "one of " + String.join(", ", KnownProviders.names())));
+    for (String key : options.keySet()) {
+      if (!known.options().contains(key)) {
+        throw new ConfigException("models[" + name + "]." + key, options.get(key), known.options().isEmpty()
+            ? "no such key for provider " + provider
+            : "no such key for provider " + provider + "; known: " + String.join(", ", known.options()));
+      }
     }
-    if (provider.equals("openai-compatible")) {
-      String url = baseUrl.orElseThrow(() -> new ConfigException("models[" + name + "].base-url", null, "an http(s) URL such as http://127.0.0.1:8000/v1"));
+    if (baseUrl.isEmpty()) {
+      baseUrl = known.defaultBaseUrl();
+    }
+    if (known.wire() != KnownProviders.Wire.MOCK) {
+      String expected = "an http(s) URL such as " + known.baseUrlExample();
+      String url = baseUrl.orElseThrow(() -> new ConfigException("models[" + name + "].base-url", null, expected));
       URI uri;
       try {
         uri = URI.create(url);
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("models[" + name + "].base-url", url, "an http(s) URL such as http://127.0.0.1:8000/v1");
+        throw new ConfigException("models[" + name + "].base-url", url, expected);
       }
       if (uri.getScheme() == null || !Set.of("http", "https").contains(uri.getScheme()) || uri.getHost() == null) {
-        throw new ConfigException("models[" + name + "].base-url", url, "an http(s) URL such as http://127.0.0.1:8000/v1");
+        throw new ConfigException("models[" + name + "].base-url", url, expected);
+      }
+    }
+    if (known.wire() == KnownProviders.Wire.AZURE) {
+      if (apiKey.isPresent() == options.containsKey("entra-token")) {
+        throw new ConfigException("models[" + name + "].api-key", apiKey.isPresent() ? "<set>" : null,
+            "exactly one of api-key (sent as the api-key header) or entra-token (sent as Authorization: Bearer)");
+      }
+    } else if (known.apiKeyRequired() && apiKey.isEmpty()) {
+      throw new ConfigException("models[" + name + "].api-key", null,
+          "an API key, e.g. ${" + provider.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_API_KEY}, here or under providers." + provider + ".api-key");
+    }
+    String maxTokens = options.get("max-tokens");
+    if (maxTokens != null) {
+      try {
+        if (Integer.parseInt(maxTokens.strip()) < 1) {
+          throw new NumberFormatException();
+        }
+      } catch (NumberFormatException e) {
+        throw new ConfigException("models[" + name + "].max-tokens", maxTokens, "an integer >= 1");
+      }
+    }
+    for (String h : headers.keySet()) {
+      if (h.isBlank() || !h.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
+        throw new ConfigException("models[" + name + "].headers", h, "header names of visible ASCII characters");
       }
     }
   }
 
-  /** Never prints the API key. */
+  /** The pre-provider-adapters shape: no options, no extra headers. */
+  public ModelConfig(String name, String provider, String upstreamModel, Optional<String> baseUrl, Optional<String> apiKey) {
+    this(name, provider, upstreamModel, baseUrl, apiKey, Map.of(), Map.of());
+  }
+
+  /** True for a {@code provider/*} route. */
+  public boolean isWildcard() {
+    return name.endsWith(WILDCARD);
+  }
+
+  /** This route serving {@code publicName} with {@code upstream} as the upstream model (wildcard resolution). */
+  public ModelConfig serving(String publicName, String upstream) {
+    return new ModelConfig(publicName, provider, upstream, baseUrl, apiKey, options, headers);
+  }
+
+  public Optional<String> option(String key) {
+    return Optional.ofNullable(options.get(key));
+  }
+
+  /** Never prints the API key or other secrets. */
   @Override
   public String toString() {
+    Map<String, String> shown = new TreeMap<>(options);
+    shown.computeIfPresent("entra-token", (k, v) -> "<set>");
     return "ModelConfig[name=" + name + ", provider=" + provider + ", model=" + upstreamModel + ", base-url="
-        + baseUrl.orElse("-") + ", api-key=" + (apiKey.isPresent() ? "<set>" : "-") + "]";
+        + baseUrl.orElse("-") + ", api-key=" + (apiKey.isPresent() ? "<set>" : "-")
+        + (shown.isEmpty() ? "" : ", options=" + shown)
+        + (headers.isEmpty() ? "" : ", headers=" + new TreeMap<>(headers).keySet()) + "]";
   }
 
   public static ModelConfig mock(String name) {

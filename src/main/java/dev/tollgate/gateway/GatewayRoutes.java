@@ -65,7 +65,7 @@ public final class GatewayRoutes {
     router.post("/v1/completions").handler(ctx -> handle(ctx, Operation.COMPLETIONS));
     router.post("/v1/embeddings").handler(ctx -> handle(ctx, Operation.EMBEDDINGS));
     router.get("/v1/models").handler(this::listModels);
-    router.get("/v1/models/:model").handler(this::getModel);
+    router.getWithRegex("/v1/models/(?<model>.+)").handler(this::getModel); // ids may hold a slash: anthropic/claude-...
   }
 
   /**
@@ -127,6 +127,8 @@ public final class GatewayRoutes {
     HttpServerResponse resp = ctx.response();
     List<Buffer> relayed = new ArrayList<>();
     boolean[] done = {false};
+    @SuppressWarnings("unchecked")
+    Optional<TokenUsage>[] partial = new Optional[] {Optional.empty()};
     StreamHandle handle = provider.stream(call, new StreamObserver() {
       @Override
       public void onEvent(Buffer sseEvent) {
@@ -146,6 +148,12 @@ public final class GatewayRoutes {
       }
 
       @Override
+      public void onPartialUsage(TokenUsage u, String servedModel) {
+        partial[0] = Optional.of(u);
+        ex.modelServed = servedModel;
+      }
+
+      @Override
       public void onUsage(TokenUsage u, String servedModel) {
         ex.usage = u;
         ex.usageReported = true;
@@ -160,7 +168,7 @@ public final class GatewayRoutes {
         }
         done[0] = true;
         if (!ex.usageReported) {
-          ex.usage = UsageEstimator.estimate(call.body(), relayed);
+          ex.usage = UsageEstimator.estimate(call.body(), relayed, partial[0]);
           ex.flags.add(UsageFlag.ESTIMATED);
         }
         resp.end();
@@ -181,7 +189,7 @@ public final class GatewayRoutes {
         resp.write(Sse.data(Dialect.OPENAI.render(http)));
         resp.end();
         if (!ex.usageReported) {
-          ex.usage = UsageEstimator.estimate(call.body(), relayed);
+          ex.usage = UsageEstimator.estimate(call.body(), relayed, partial[0]);
           ex.flags.add(UsageFlag.ESTIMATED);
         }
         usage(ex, http.status(), http.code());
@@ -205,7 +213,7 @@ public final class GatewayRoutes {
       handle.cancel();
       ex.flags.add(UsageFlag.CLIENT_CLOSED);
       if (!ex.usageReported) {
-        ex.usage = UsageEstimator.estimate(call.body(), relayed);
+        ex.usage = UsageEstimator.estimate(call.body(), relayed, partial[0]);
         ex.flags.add(UsageFlag.ESTIMATED);
       }
       usage(ex, 499, Optional.of("client_closed"));
@@ -217,7 +225,7 @@ public final class GatewayRoutes {
   }
 
   /** End-user id and tags: headers win over body fields. */
-  private static void attribute(RoutingContext ctx, ObjectNode body, Exchange ex) {
+  static void attribute(RoutingContext ctx, ObjectNode body, Exchange ex) {
     String user = ctx.request().getHeader("x-tollgate-user");
     if (user == null && body.path("user").isTextual()) {
       user = body.get("user").asText();

@@ -36,11 +36,41 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
   private final HttpClient http;
   private final UpstreamConfig config;
   private final String providerName;
+  private final Endpoint endpoint;
+
+  /**
+   * Where a call goes and how it authenticates: the URL (path and query included) and the headers
+   * besides content-type/accept. The default is {@code {base-url}{operation path}} with a Bearer key.
+   */
+  @FunctionalInterface
+  interface Endpoint {
+    URI uri(ProviderCall call);
+
+    default void authenticate(ProviderCall call, MultiMap headers) {
+      call.model().apiKey().ifPresent(k -> headers.add(HttpHeaders.AUTHORIZATION, "Bearer " + k));
+      call.model().option("organization").ifPresent(o -> headers.add("OpenAI-Organization", o));
+      call.model().option("project").ifPresent(p -> headers.add("OpenAI-Project", p));
+    }
+  }
 
   public OpenAiCompatibleProvider(HttpClient http, UpstreamConfig config, String providerName) {
+    this(http, config, providerName, OpenAiCompatibleProvider::baseUrlPlusPath);
+  }
+
+  OpenAiCompatibleProvider(HttpClient http, UpstreamConfig config, String providerName, Endpoint endpoint) {
     this.http = http;
     this.config = config;
     this.providerName = providerName;
+    this.endpoint = endpoint;
+  }
+
+  /** {@code {base-url}/chat/completions} ... : OpenAI and every OpenAI-compatible server. */
+  static URI baseUrlPlusPath(ProviderCall call) {
+    String base = call.model().baseUrl().orElseThrow();
+    if (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    return URI.create(base + call.operation().path());
   }
 
   @Override
@@ -80,6 +110,10 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
     http.request(options(call, true))
         .compose(req -> {
           inFlight[0] = req;
+          if (finished.get()) { // the caller hung up while we were connecting
+            req.reset();
+            return Future.failedFuture(new IllegalStateException("cancelled"));
+          }
           return req.send(Buffer.buffer(Json.bytes(body)));
         })
         .onFailure(e -> {
@@ -168,24 +202,25 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
   }
 
   private RequestOptions options(ProviderCall call, boolean stream) {
-    URI base = URI.create(call.model().baseUrl().orElseThrow());
-    boolean tls = "https".equals(base.getScheme());
-    int port = base.getPort() > 0 ? base.getPort() : (tls ? 443 : 80);
-    String path = base.getRawPath() == null ? "" : base.getRawPath();
-    if (path.endsWith("/")) {
-      path = path.substring(0, path.length() - 1);
+    URI uri = endpoint.uri(call);
+    boolean tls = "https".equals(uri.getScheme());
+    int port = uri.getPort() > 0 ? uri.getPort() : (tls ? 443 : 80);
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    if (uri.getRawQuery() != null) {
+      path += "?" + uri.getRawQuery();
     }
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
         .add(HttpHeaders.ACCEPT, stream ? EVENT_STREAM : APPLICATION_JSON);
-    call.model().apiKey().ifPresent(k -> headers.add(HttpHeaders.AUTHORIZATION, "Bearer " + k));
+    call.model().headers().forEach(headers::set);
+    endpoint.authenticate(call, headers);
     headers.add("x-request-id", call.requestId());
     return new RequestOptions()
         .setMethod(HttpMethod.POST)
-        .setHost(base.getHost())
+        .setHost(uri.getHost())
         .setPort(port)
         .setSsl(tls)
-        .setURI(path + call.operation().path())
+        .setURI(path)
         .setHeaders(headers)
         .setConnectTimeout(config.connectTimeout().toMillis())
         .setIdleTimeout(config.requestTimeout().toMillis());

@@ -56,6 +56,24 @@ public final class Sse {
     }
   }
 
+  /** A named event, as Anthropic sends them: {@code event: NAME\ndata: {...}\n\n}. */
+  public static Buffer event(String name, JsonNode payload) {
+    byte[] json = Json.bytes(payload);
+    Buffer b = Buffer.buffer(json.length + name.length() + 16);
+    b.appendString("event: ").appendString(name).appendString("\ndata: ").appendBytes(json).appendString("\n\n");
+    return b;
+  }
+
+  /** The {@code event:} name of one raw event, or null when it has none. */
+  public static String eventOf(String rawEvent) {
+    for (String line : rawEvent.split("\r?\n")) {
+      if (line.startsWith("event:")) {
+        return line.substring(6).strip();
+      }
+    }
+    return null;
+  }
+
   /** The joined {@code data:} lines of one raw event, or null when it has none (comments, pings). */
   public static String dataOf(String rawEvent) {
     StringBuilder data = null;
