@@ -4,14 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tollgate.auth.KeyRoutes;
 import dev.tollgate.auth.KeyService;
+import dev.tollgate.common.EventBus;
 import dev.tollgate.common.Tokenizer;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.gateway.GatewayRoutes;
+import dev.tollgate.gateway.Metering;
 import dev.tollgate.gateway.MessagesRoutes;
 import dev.tollgate.gateway.ModelCatalog;
 import dev.tollgate.pricing.PriceCatalog;
 import dev.tollgate.pricing.PriceRoutes;
 import dev.tollgate.pricing.Pricing;
+import dev.tollgate.pricing.UnpricedLog;
+import dev.tollgate.pricing.UnpricedUsage;
 import dev.tollgate.providers.AnthropicProvider;
 import dev.tollgate.providers.AzureProvider;
 import dev.tollgate.providers.GeminiProvider;
@@ -71,7 +75,8 @@ public final class Tollgate implements AutoCloseable {
 
   /** Everything the routes need; shared by all verticles. */
   public record Services(TollgateConfig config, KeyService keys, ModelCatalog catalog, UsageStore usageStore,
-                         UsageWriter usageWriter, Pricing pricing, Clock clock, AtomicBoolean started) {}
+                         UsageWriter usageWriter, Pricing pricing, EventBus events, Clock clock,
+                         AtomicBoolean started) {}
 
   private Tollgate(TollgateConfig config, Vertx vertx, Database db, KeyService keys, UsageStore usageStore,
                    UsageWriter usageWriter, Optional<String> generatedMasterKey) {
@@ -93,11 +98,14 @@ public final class Tollgate implements AutoCloseable {
     Optional<String> generated = keys.initMaster(config.auth().masterKey());
     UsageStore usageStore = new DuckDbUsageStore(db);
     UsageWriter writer = new UsageWriter(usageStore, config.usage()).start();
+    EventBus events = new EventBus();
+    events.subscribe(UnpricedUsage.class, new UnpricedLog()::accept);
     Pricing pricing = new Pricing(PriceCatalog.bundled(), config.pricing(), new DuckDbPriceOverrideStore(db), clock);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops())
         .setPreferNativeTransport(true));
     Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated);
-    Services services = new Services(config, keys, new ModelCatalog(config.models()), usageStore, writer, pricing, clock, tollgate.started);
+    Services services = new Services(config, keys, new ModelCatalog(config.models()), usageStore, writer, pricing, events, clock,
+        tollgate.started);
     try {
       tollgate.deploy(services);
     } catch (RuntimeException e) {
@@ -152,11 +160,12 @@ public final class Tollgate implements AutoCloseable {
   /** The router of one verticle. The tests build it the same way. */
   public static Router routes(Vertx vertx, Services s, HttpClient http) {
     Map<String, ProviderClient> providers = providers(vertx, s, http);
-    GatewayRoutes gateway = new GatewayRoutes(s.keys(), s.catalog(), providers, s.usageWriter(), s.clock());
+    Metering metering = new Metering(s.pricing(), s.usageWriter(), s.events(), s.clock());
+    GatewayRoutes gateway = new GatewayRoutes(s.keys(), s.catalog(), providers, metering, s.clock());
     Router router = HttpRoutes.base(vertx, s.config().server().bodyLimitBytes(), gateway::recordFailure);
     HealthRoutes.register(router, VERSION, s.started()::get, s.usageWriter()::storeHealthy, s.usageWriter()::queueDepth);
     gateway.register(router);
-    new MessagesRoutes(s.keys(), s.catalog(), providers, s.usageWriter(), s.clock()).register(router);
+    new MessagesRoutes(s.keys(), s.catalog(), providers, metering, s.clock()).register(router);
     AdminGuard.register(router, s.keys());
     new KeyRoutes(s.keys(), s.clock()).register(router);
     new UsageRoutes(s.usageStore()).register(router);

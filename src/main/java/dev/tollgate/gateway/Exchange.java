@@ -1,6 +1,8 @@
 package dev.tollgate.gateway;
 
 import dev.tollgate.auth.ApiKey;
+import dev.tollgate.pricing.Cost;
+import dev.tollgate.pricing.ServiceTier;
 import dev.tollgate.usage.TokenUsage;
 import dev.tollgate.usage.UsageFlag;
 import dev.tollgate.usage.UsageRecord;
@@ -27,6 +29,10 @@ final class Exchange {
   boolean stream;
   Optional<String> userId = Optional.empty();
   List<String> tags = List.of();
+  /** The model name configured for the upstream; prices fall back to it when the served name is unknown. */
+  String upstreamModel = "";
+  ServiceTier serviceTier = ServiceTier.STANDARD;
+  Cost cost;
   Instant firstTokenAt;
   TokenUsage usage = TokenUsage.ZERO;
   boolean usageReported;
@@ -40,13 +46,13 @@ final class Exchange {
   }
 
   /** The ledger row, or empty when it was already produced or there is no key to attribute it to. */
-  Optional<UsageRecord> toRecord(Instant endedAt, int status, Optional<String> errorClass) {
+  Optional<UsageRecord> toRecord(Instant endedAt, int status, Optional<String> errorClass, long costNanos) {
     if (recorded || key == null) {
       return Optional.empty();
     }
     recorded = true;
     return Optional.of(new UsageRecord(requestId, 0, startedAt, Optional.ofNullable(firstTokenAt), endedAt, key.id(),
         userId, tags, provider, modelRequested, modelServed.isEmpty() ? modelRequested : modelServed, endpoint, stream,
-        usage, 0L, status, errorClass, flags));
+        usage, costNanos, status, errorClass, flags));
   }
 }

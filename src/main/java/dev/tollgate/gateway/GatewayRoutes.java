@@ -19,7 +19,6 @@ import dev.tollgate.providers.StreamHandle;
 import dev.tollgate.providers.StreamObserver;
 import dev.tollgate.usage.TokenUsage;
 import dev.tollgate.usage.UsageFlag;
-import dev.tollgate.usage.UsageSink;
 import dev.tollgate.web.Dialect;
 import dev.tollgate.web.ErrorMapping;
 import dev.tollgate.web.HttpError;
@@ -49,14 +48,14 @@ public final class GatewayRoutes {
   private final KeyService keys;
   private final ModelCatalog catalog;
   private final Map<String, ProviderClient> providers;
-  private final UsageSink usage;
+  private final Metering metering;
   private final Clock clock;
 
-  public GatewayRoutes(KeyService keys, ModelCatalog catalog, Map<String, ProviderClient> providers, UsageSink usage, Clock clock) {
+  public GatewayRoutes(KeyService keys, ModelCatalog catalog, Map<String, ProviderClient> providers, Metering metering, Clock clock) {
     this.keys = requireNonNull(keys, "keys");
     this.catalog = requireNonNull(catalog, "catalog");
     this.providers = Map.copyOf(providers);
-    this.usage = requireNonNull(usage, "usage");
+    this.metering = requireNonNull(metering, "metering");
     this.clock = requireNonNull(clock, "clock");
   }
 
@@ -93,6 +92,8 @@ public final class GatewayRoutes {
     ModelConfig route = catalog.resolve(model, ex.key);
     ProviderClient provider = providers.get(route.provider());
     ex.provider = route.provider();
+    ex.upstreamModel = route.upstreamModel();
+    ex.serviceTier = Metering.serviceTier(body.path("service_tier").asText(null));
     ex.stream = body.path("stream").asBoolean(false);
     boolean wantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);
     ProviderCall call = new ProviderCall(op, route, body, ex.requestId, wantsUsage);
@@ -119,6 +120,7 @@ public final class GatewayRoutes {
       usage(ex, 499, Optional.of("client_closed"));
       return;
     }
+    metering.costHeader(ex).ifPresent(usd -> resp.putHeader(Metering.COST_HEADER, usd));
     resp.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(reply.body());
     usage(ex, 200, Optional.empty());
   }
@@ -127,12 +129,17 @@ public final class GatewayRoutes {
     HttpServerResponse resp = ctx.response();
     List<Buffer> relayed = new ArrayList<>();
     boolean[] done = {false};
+    Buffer[] heldDone = {null};
     @SuppressWarnings("unchecked")
     Optional<TokenUsage>[] partial = new Optional[] {Optional.empty()};
     StreamHandle handle = provider.stream(call, new StreamObserver() {
       @Override
       public void onEvent(Buffer sseEvent) {
         if (done[0]) {
+          return;
+        }
+        if (Sse.isDone(sseEvent)) {
+          heldDone[0] = sseEvent; // sent by onComplete, after the cost comment
           return;
         }
         if (ex.firstTokenAt == null) {
@@ -170,6 +177,11 @@ public final class GatewayRoutes {
         if (!ex.usageReported) {
           ex.usage = UsageEstimator.estimate(call.body(), relayed, partial[0]);
           ex.flags.add(UsageFlag.ESTIMATED);
+        }
+        // The cost as an SSE comment just before [DONE]: SSE parsers (every SDK) skip comments.
+        metering.costComment(ex).ifPresent(resp::write);
+        if (heldDone[0] != null) {
+          resp.write(heldDone[0]);
         }
         resp.end();
         usage(ex, 200, Optional.empty());
@@ -221,7 +233,7 @@ public final class GatewayRoutes {
   }
 
   private void usage(Exchange ex, int status, Optional<String> errorClass) {
-    ex.toRecord(clock.instant(), status, errorClass).ifPresent(usage::record);
+    metering.finish(ex, status, errorClass);
   }
 
   /** End-user id and tags: headers win over body fields. */

@@ -23,7 +23,6 @@ import dev.tollgate.providers.StreamHandle;
 import dev.tollgate.providers.StreamObserver;
 import dev.tollgate.usage.TokenUsage;
 import dev.tollgate.usage.UsageFlag;
-import dev.tollgate.usage.UsageSink;
 import dev.tollgate.web.Dialect;
 import dev.tollgate.web.ErrorMapping;
 import dev.tollgate.web.HttpError;
@@ -62,14 +61,14 @@ public final class MessagesRoutes {
   private final KeyService keys;
   private final ModelCatalog catalog;
   private final Map<String, ProviderClient> providers;
-  private final UsageSink usage;
+  private final Metering metering;
   private final Clock clock;
 
-  public MessagesRoutes(KeyService keys, ModelCatalog catalog, Map<String, ProviderClient> providers, UsageSink usage, Clock clock) {
+  public MessagesRoutes(KeyService keys, ModelCatalog catalog, Map<String, ProviderClient> providers, Metering metering, Clock clock) {
     this.keys = requireNonNull(keys, "keys");
     this.catalog = requireNonNull(catalog, "catalog");
     this.providers = Map.copyOf(providers);
-    this.usage = requireNonNull(usage, "usage");
+    this.metering = requireNonNull(metering, "metering");
     this.clock = requireNonNull(clock, "clock");
   }
 
@@ -92,6 +91,8 @@ public final class MessagesRoutes {
     ModelConfig route = catalog.resolve(model, ex.key);
     ProviderClient provider = providers.get(route.provider());
     ex.provider = route.provider();
+    ex.upstreamModel = route.upstreamModel();
+    ex.serviceTier = Metering.serviceTier(body.path("service_tier").asText(null));
     ex.stream = body.path("stream").asBoolean(false);
     if (provider instanceof MessagesClient anthropic) {
       Map<String, String> forward = new java.util.HashMap<>();
@@ -144,6 +145,7 @@ public final class MessagesRoutes {
         record(ex, 499, Optional.of("client_closed"));
         return;
       }
+      metering.costHeader(ex).ifPresent(usd -> resp.putHeader(Metering.COST_HEADER, usd));
       resp.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(reply.body());
       record(ex, 200, Optional.empty());
     });
@@ -205,6 +207,7 @@ public final class MessagesRoutes {
         done[0] = true;
         estimateIfMissing(ex, request, relayed, partial[0]);
         write(finish.apply(ex.usage));
+        metering.costComment(ex).ifPresent(resp::write); // an SSE comment: parsers skip it
         resp.end();
         record(ex, 200, Optional.empty());
       }
@@ -324,6 +327,6 @@ public final class MessagesRoutes {
   }
 
   private void record(Exchange ex, int status, Optional<String> errorClass) {
-    ex.toRecord(clock.instant(), status, errorClass).ifPresent(usage::record);
+    metering.finish(ex, status, errorClass);
   }
 }

@@ -11,6 +11,12 @@ public final class Sse {
 
   private Sse() {}
 
+  /** Whether {@code event} is the {@code data: [DONE]} terminator. */
+  public static boolean isDone(Buffer event) {
+    int n = event.length();
+    return n >= 12 && n <= 16 && event.toString(StandardCharsets.UTF_8).strip().equals("data: [DONE]");
+  }
+
   public static Buffer data(JsonNode payload) {
     byte[] json = Json.bytes(payload);
     Buffer b = Buffer.buffer(json.length + 8);

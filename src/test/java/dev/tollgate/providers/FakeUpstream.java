@@ -141,7 +141,12 @@ public final class FakeUpstream implements AutoCloseable {
   }
 
   /** Splits SSE text into events, each with its own trailing blank line (LF or CRLF, as written). */
+  /** The events of an SSE body; comment-only events (such as the gateway's cost comment) are skipped, as SSE parsers do. */
   public static List<String> events(String text) {
+    return rawEvents(text).stream().filter(e -> !e.lines().allMatch(l -> l.startsWith(":") || l.isBlank())).toList();
+  }
+
+  public static List<String> rawEvents(String text) {
     List<String> out = new java.util.ArrayList<>();
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("\r?\n\r?\n").matcher(text);
     int start = 0;
