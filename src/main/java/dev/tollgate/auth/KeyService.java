@@ -152,11 +152,18 @@ public final class KeyService {
   }
 
   public static String hash(String secret) {
+    MessageDigest sha = SHA256.get();
+    sha.reset();
+    return HEX.formatHex(sha.digest(secret.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** One digest per thread: getInstance() looks the provider up on every call, this is the request path. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(secret.getBytes(StandardCharsets.UTF_8)));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }
-  }
+  });
+  private static final HexFormat HEX = HexFormat.of();
 }

@@ -1,5 +1,7 @@
 package dev.tollgate.providers;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.common.Json;
@@ -20,6 +22,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.net.URI;
+import java.util.EnumMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -37,6 +42,9 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
   private final UpstreamConfig config;
   private final String providerName;
   private final Endpoint endpoint;
+  /** Per event loop (one provider instance each), so a plain map; keyed by config identity. */
+  private final Map<ModelConfig, Map<Operation, Target>> targets = new IdentityHashMap<>();
+  private static final int MAX_TARGETS = 4096;
 
   /**
    * Where a call goes and how it authenticates: the URL (path and query included) and the headers
@@ -87,15 +95,28 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
     if (resp.statusCode() / 100 != 2) {
       throw upstreamError(resp.statusCode(), buf);
     }
-    JsonNode tree;
-    try {
-      tree = Json.MAPPER.readTree(buf.getBytes());
+    // Only "usage" and "model" are needed: a streaming pass skips the choices instead of building a tree.
+    JsonNode usage = null;
+    String served = call.model().upstreamModel();
+    try (JsonParser p = Json.MAPPER.createParser(buf.getBytes())) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("not an object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (field.equals("usage") && value == JsonToken.START_OBJECT) {
+          usage = p.readValueAsTree();
+        } else if (field.equals("model") && value == JsonToken.VALUE_STRING) {
+          served = p.getText();
+        } else {
+          p.skipChildren();
+        }
+      }
     } catch (IOException e) {
       throw new UpstreamException(providerName, resp.statusCode(), "upstream '" + providerName + "' sent a body that is not JSON");
     }
-    TokenUsage usage = OpenAiUsage.parse(tree.get("usage")).orElse(TokenUsage.ZERO);
-    String served = tree.path("model").asText(call.model().upstreamModel());
-    return new ProviderReply(buf, usage, served);
+    return new ProviderReply(buf, OpenAiUsage.parse(usage).orElse(TokenUsage.ZERO), served);
   }
 
   @Override
@@ -201,14 +222,32 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
     observer.onEvent(Buffer.buffer("data: " + data + "\n\n"));
   }
 
-  private RequestOptions options(ProviderCall call, boolean stream) {
-    URI uri = endpoint.uri(call);
-    boolean tls = "https".equals(uri.getScheme());
-    int port = uri.getPort() > 0 ? uri.getPort() : (tls ? 443 : 80);
-    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-    if (uri.getRawQuery() != null) {
-      path += "?" + uri.getRawQuery();
+  /** Where one (model, operation) goes, parsed once: URIs are not re-parsed on every request. */
+  private record Target(String host, int port, boolean tls, String path) {}
+
+  private Target target(ProviderCall call) {
+    Map<Operation, Target> byOp = targets.get(call.model());
+    if (byOp == null) {
+      if (targets.size() >= MAX_TARGETS) {
+        targets.clear(); // wildcard routes can mint many model configs; keep the cache bounded
+      }
+      byOp = new EnumMap<>(Operation.class);
+      targets.put(call.model(), byOp);
     }
+    return byOp.computeIfAbsent(call.operation(), op -> {
+      URI uri = endpoint.uri(call);
+      boolean tls = "https".equals(uri.getScheme());
+      int port = uri.getPort() > 0 ? uri.getPort() : (tls ? 443 : 80);
+      String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+      if (uri.getRawQuery() != null) {
+        path += "?" + uri.getRawQuery();
+      }
+      return new Target(uri.getHost(), port, tls, path);
+    });
+  }
+
+  private RequestOptions options(ProviderCall call, boolean stream) {
+    Target t = target(call);
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
         .add(HttpHeaders.ACCEPT, stream ? EVENT_STREAM : APPLICATION_JSON);
@@ -217,10 +256,10 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
     headers.add("x-request-id", call.requestId());
     return new RequestOptions()
         .setMethod(HttpMethod.POST)
-        .setHost(uri.getHost())
-        .setPort(port)
-        .setSsl(tls)
-        .setURI(path)
+        .setHost(t.host())
+        .setPort(t.port())
+        .setSsl(t.tls())
+        .setURI(t.path())
         .setHeaders(headers)
         .setConnectTimeout(config.connectTimeout().toMillis())
         .setIdleTimeout(config.requestTimeout().toMillis());
