@@ -14,7 +14,16 @@ public final class Json {
       .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
       .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true);
 
+  /** Reads one value in the middle of a stream (the shared mapper refuses trailing tokens). */
+  private static final com.fasterxml.jackson.databind.ObjectReader SUBTREE =
+      MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private Json() {}
+
+  /** The value at the parser's current token, as a tree; the parser is left on its last token. */
+  public static JsonNode readSubtree(com.fasterxml.jackson.core.JsonParser parser) throws IOException {
+    return SUBTREE.readTree(parser);
+  }
 
   public static ObjectNode object() {
     return JsonNodeFactory.instance.objectNode();

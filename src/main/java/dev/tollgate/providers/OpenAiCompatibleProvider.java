@@ -106,7 +106,7 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
         String field = p.currentName();
         JsonToken value = p.nextToken();
         if (field.equals("usage") && value == JsonToken.START_OBJECT) {
-          usage = p.readValueAsTree();
+          usage = Json.readSubtree(p);
         } else if (field.equals("model") && value == JsonToken.VALUE_STRING) {
           served = p.getText();
         } else {
