@@ -12,6 +12,7 @@ import dev.tollgate.config.TollgateConfig.AuthConfig;
 import dev.tollgate.config.TollgateConfig.MockConfig;
 import dev.tollgate.config.TollgateConfig.ServerConfig;
 import dev.tollgate.config.TollgateConfig.StoreConfig;
+import dev.tollgate.config.TollgateConfig.UpstreamConfig;
 import dev.tollgate.usage.UsagePage;
 import dev.tollgate.usage.UsageQuery;
 import dev.tollgate.usage.UsageRecord;
@@ -65,6 +66,7 @@ public final class TestGateway implements AutoCloseable {
     private MockConfig mock = MockConfig.ofDefaults();
     private Clock clock = Clock.systemUTC();
     private int eventLoops = 1;
+    private UpstreamConfig upstream = UpstreamConfig.ofDefaults();
 
     private Builder(Path dataDir) {
       this.dataDir = requireNonNull(dataDir, "dataDir");
@@ -91,6 +93,11 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    public Builder upstream(UpstreamConfig upstream) {
+      this.upstream = requireNonNull(upstream, "upstream");
+      return this;
+    }
+
     public Builder eventLoops(int eventLoops) {
       this.eventLoops = eventLoops;
       return this;
@@ -101,12 +108,11 @@ public final class TestGateway implements AutoCloseable {
       ServerConfig server = defaults.server().withPort(0).withBodyLimitBytes(bodyLimitBytes);
       List<ModelConfig> models = new ArrayList<>(defaults.models());
       models.addAll(extraModels);
-      TollgateConfig config = defaults
-          .withServer(new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops))
-          .withStore(StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")))
-          .withAuth(new AuthConfig(Optional.of(MASTER_KEY)))
-          .withMock(mock)
-          .withModels(models);
+      TollgateConfig config = new TollgateConfig(
+          new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
+          StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")),
+          new AuthConfig(Optional.of(MASTER_KEY)),
+          mock, defaults.usage(), upstream, defaults.log(), models);
       return new TestGateway(Tollgate.start(config, clock));
     }
   }
