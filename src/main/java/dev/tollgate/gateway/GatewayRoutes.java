@@ -88,12 +88,12 @@ public final class GatewayRoutes {
     if (modelNode != null && modelNode.isTextual()) {
       ex.modelRequested = modelNode.asText();
     }
+    ex.stream = body.path("stream").asBoolean(false); // before validation, so failed streams are recorded as streams
     String model = RequestValidation.validate(op, body);
     attribute(ctx, body, ex);
     ModelConfig route = catalog.resolve(model, ex.key);
     ProviderClient provider = providers.get(route.provider());
     ex.provider = route.provider();
-    ex.stream = body.path("stream").asBoolean(false);
     boolean wantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);
     ProviderCall call = new ProviderCall(op, route, body, ex.requestId, wantsUsage);
     if (ex.stream) {

@@ -149,6 +149,17 @@ class RequestValidationHttpTest {
   }
 
   @Test
+  void failedStreamingRequest_leavesLedgerRowMarkedAsStream() {
+    String unknownModel = RequestIds.next();
+    String badField = RequestIds.next();
+    gateway.post(CHAT, key.secret(), "{\"model\":\"gpt-9\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", unknownModel);
+    gateway.post(CHAT, key.secret(), chat(",\"stream\":true,\"temperature\":9"), badField);
+
+    assertThat(gateway.awaitUsage(unknownModel).stream()).isTrue();
+    assertThat(gateway.awaitUsage(badField).stream()).isTrue();
+  }
+
+  @Test
   void invalidField_leavesLedgerRowWith400AndTheCode() {
     String requestId = RequestIds.next();
     gateway.post(CHAT, key.secret(), chat(",\"temperature\":9"), requestId);
