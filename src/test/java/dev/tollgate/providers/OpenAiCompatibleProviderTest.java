@@ -341,6 +341,32 @@ class OpenAiCompatibleProviderTest {
     assertThat(gateway.awaitUsage(requestId).status()).isEqualTo(502);
   }
 
+  @Test
+  void stream_withCrlfFramingCommentsAndEventsSplitAcrossWrites_isRelayedEventByEvent() {
+    String first = FakeUpstream.chunk(UPSTREAM_MODEL, "Hello");
+    String second = FakeUpstream.chunk(UPSTREAM_MODEL, " there");
+    String usage = FakeUpstream.usageChunk(UPSTREAM_MODEL, 4, 2);
+    upstream.replyWith((req, vertx) -> {
+      var resp = req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+      resp.write(": keep-alive\r\n\r\n");
+      resp.write("data: " + first + "\r\n\r\ndata: " + second.substring(0, 40));
+      vertx.setTimer(50, id -> {
+        resp.write(second.substring(40) + "\n");
+        vertx.setTimer(50, id2 -> resp.end("\ndata: " + usage + "\n\ndata: [DONE]\r\n\r\n"));
+      });
+    });
+    String requestId = RequestIds.next();
+
+    HttpResponse<String> resp = gateway.post(CHAT, key.secret(),
+        "{\"model\":\"up-chat\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", requestId);
+
+    assertThat(dataEvents(resp.body())).containsExactly(first, second, "[DONE]");
+    UsageRecord row = gateway.awaitUsage(requestId);
+    assertThat(row.usage().totalInputTokens()).isEqualTo(4);
+    assertThat(row.usage().totalOutputTokens()).isEqualTo(2);
+    assertThat(row.flags()).isEmpty();
+  }
+
   /** The {@code data:} payloads of an SSE body, in order. */
   static List<String> dataEvents(String sseBody) {
     List<String> out = new ArrayList<>();
