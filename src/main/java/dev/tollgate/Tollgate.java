@@ -98,12 +98,14 @@ public final class Tollgate implements AutoCloseable {
 
   private void deploy(Services services) {
     int instances = config.server().eventLoops();
-    // The first verticle binds (port 0 picks a free port); the others share the port it got.
-    String first = await(vertx.deployVerticle(() -> new HttpVerticle(services, config.server().port()), new DeploymentOptions()));
+    // The first verticle binds; the others share its socket. Vert.x shares servers by the port they ask for,
+    // and never shares port 0 (each would get its own random port), so a free port is asked for as -1: one
+    // random port shared by every server that asks for -1.
+    int listenPort = config.server().port() == 0 ? -1 : config.server().port();
+    String first = await(vertx.deployVerticle(() -> new HttpVerticle(services, listenPort), new DeploymentOptions()));
     requireNonNull(first, "deployment");
     if (instances > 1) {
-      int bound = port;
-      await(vertx.deployVerticle(() -> new HttpVerticle(services, bound), new DeploymentOptions().setInstances(instances - 1)));
+      await(vertx.deployVerticle(() -> new HttpVerticle(services, listenPort), new DeploymentOptions().setInstances(instances - 1)));
     }
     started.set(true);
     log.info("tollgate {} listening on http://{}:{} ({} event loops, {} models, store {})", VERSION,
