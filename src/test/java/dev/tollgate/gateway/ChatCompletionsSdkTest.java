@@ -2,12 +2,17 @@ package dev.tollgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
+import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
 import com.openai.models.completions.CompletionUsage;
 import dev.tollgate.auth.KeyService;
 import dev.tollgate.testing.RequestIds;
@@ -15,6 +20,7 @@ import dev.tollgate.testing.TestGateway;
 import dev.tollgate.usage.UsageRecord;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,6 +141,58 @@ class ChatCompletionsSdkTest {
 
     assertThat(completion.usage().orElseThrow().completionTokens()).isBetween(1L, 3L);
     assertThat(completion.choices().getFirst().finishReason().asString()).isEqualTo("length");
+  }
+
+  @Test
+  void chat_withTools_returnsAToolCallWhoseArgumentsFitTheSchema() {
+    FunctionDefinition weather = FunctionDefinition.builder().name("get_weather")
+        .parameters(FunctionParameters.builder()
+            .putAdditionalProperty("type", JsonValue.from("object"))
+            .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"), "days", Map.of("type", "integer"))))
+            .build())
+        .build();
+    ChatCompletionCreateParams params = chat("What is the weather in Paris?", RequestIds.next()).addFunctionTool(weather).build();
+
+    ChatCompletion completion = openAi.chat().completions().create(params);
+    List<ChatCompletionChunk> chunks = streamChunks(params);
+
+    var call = completion.choices().getFirst().message().toolCalls().orElseThrow().getFirst().asFunction();
+    assertThat(completion.choices().getFirst().finishReason().asString()).isEqualTo("tool_calls");
+    assertThat(call.function().name()).isEqualTo("get_weather");
+    assertThat(json(call.function().arguments())).isEqualTo(json("{\"city\":\"mock\",\"days\":1}"));
+    StringBuilder streamedArguments = new StringBuilder();
+    chunks.forEach(c -> c.choices().forEach(choice -> choice.delta().toolCalls().ifPresent(calls -> calls.forEach(
+        tc -> tc.function().flatMap(f -> f.arguments()).ifPresent(streamedArguments::append)))));
+    assertThat(streamedArguments.toString()).isEqualTo(call.function().arguments());
+  }
+
+  @Test
+  void chat_attributesTheLedgerRowToTheUserAndTagsFromHeaders() {
+    String requestId = RequestIds.next();
+    openAi.chat().completions().create(chat("Who am I?", requestId).user("body-user")
+        .putAdditionalHeader("x-tollgate-user", "header-user")
+        .putAdditionalHeader("x-tollgate-tags", "team:search, env:prod ,,").build());
+
+    UsageRecord row = gateway.awaitUsage(requestId);
+
+    assertThat(row.userId()).contains("header-user");
+    assertThat(row.tags()).containsExactly("team:search", "env:prod");
+  }
+
+  @Test
+  void chat_withoutUserHeader_takesTheUserFromTheBody() {
+    String requestId = RequestIds.next();
+    openAi.chat().completions().create(chat("Who am I?", requestId).user("body-user").build());
+
+    assertThat(gateway.awaitUsage(requestId).userId()).contains("body-user");
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return new ObjectMapper().readTree(text);
+    } catch (Exception e) {
+      throw new AssertionError(text, e);
+    }
   }
 
   private static List<ChatCompletionChunk> streamChunks(ChatCompletionCreateParams params) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +51,11 @@ class ClientDisconnectTest {
   static void stop() {
     gateway.close();
     upstream.close();
+  }
+
+  @BeforeEach
+  void forgetEarlierUpstreamRequests() {
+    upstream.clearRequests();
   }
 
   @Test
@@ -91,6 +97,29 @@ class ClientDisconnectTest {
       Thread.sleep(10);
     }
     assertThat(upstream.closedConnections()).as("the upstream connection was reset").isGreaterThan(closedBefore);
+  }
+
+  @Test
+  void nonStreamedCall_clientClosesBeforeTheAnswer_recordsStatus499WithTheUpstreamUsage() throws Exception {
+    upstream.replyWith((req, vertx) -> vertx.setTimer(500, id -> req.response().putHeader("content-type", "application/json")
+        .end(FakeUpstream.chatCompletion(UPSTREAM_MODEL, "too late", 7, 3))));
+    String requestId = RequestIds.next();
+    byte[] body = "{\"model\":\"slow-up\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes(StandardCharsets.UTF_8);
+
+    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+      socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+          + gateway.masterKey() + "\r\nContent-Type: application/json\r\nx-request-id: " + requestId
+          + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(body);
+      socket.getOutputStream().flush();
+      upstream.takeRequest(); // the call is in flight upstream; now hang up
+    }
+
+    UsageRecord row = gateway.awaitUsage(requestId);
+    assertThat(row.status()).isEqualTo(499);
+    assertThat(row.flags()).contains(UsageFlag.CLIENT_CLOSED);
+    assertThat(row.usage().totalInputTokens()).as("the upstream was paid anyway").isEqualTo(7);
+    assertThat(row.usage().totalOutputTokens()).isEqualTo(3);
   }
 
   /** Sends a streaming request over a raw socket, reads up to the first SSE event, then closes the socket. */
