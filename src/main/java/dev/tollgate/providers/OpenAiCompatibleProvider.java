@@ -116,6 +116,7 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
       if (finished.get()) {
         return;
       }
+      keepTimingOut(resp); // a full idle period from every chunk: vert.x's own rescheduling shrinks it each time
       splitter.feed(chunk, raw -> onEvent(call, raw, observer, sawDone));
       if (observer.writeQueueFull()) {
         resp.pause();

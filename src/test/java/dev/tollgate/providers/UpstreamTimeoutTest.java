@@ -32,7 +32,7 @@ class UpstreamTimeoutTest {
   static void start() {
     upstream = FakeUpstream.start();
     gateway = TestGateway.builder(dir)
-        .upstream(new UpstreamConfig(16, Duration.ofSeconds(1), Duration.ofMillis(300)))
+        .upstream(new UpstreamConfig(16, Duration.ofSeconds(1), Duration.ofMillis(400)))
         .model(ModelConfig.openAiCompatible("stalled", MODEL, upstream.baseUrl(), Optional.empty()))
         .start();
   }
@@ -84,19 +84,19 @@ class UpstreamTimeoutTest {
   @Test
   void slowStreamThatKeepsSending_isNotCut() {
     List<String> payloads = new java.util.ArrayList<>();
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 20; i++) {
       payloads.add(FakeUpstream.chunk(MODEL, " w" + i));
     }
-    payloads.add(FakeUpstream.usageChunk(MODEL, 3, 8));
-    // 150 ms between events, 300 ms timeout: about 1.4 s in all, far beyond the timeout, but never idle for it.
-    upstream.replyWith(FakeUpstream.slowSse(payloads, Duration.ofMillis(150)));
+    payloads.add(FakeUpstream.usageChunk(MODEL, 3, 20));
+    // 100 ms between events, 400 ms timeout: about 2 s in all, far beyond the timeout, but never idle for it.
+    upstream.replyWith(FakeUpstream.slowSse(payloads, Duration.ofMillis(100)));
     String requestId = RequestIds.next();
 
     HttpResponse<String> resp = gateway.post("/v1/chat/completions", gateway.masterKey(),
         "{\"model\":\"stalled\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", requestId);
 
     List<String> events = OpenAiCompatibleProviderTest.dataEvents(resp.body());
-    assertThat(events).hasSize(9).endsWith("[DONE]");
+    assertThat(events).hasSize(21).endsWith("[DONE]");
     assertThat(gateway.awaitUsage(requestId).status()).isEqualTo(200);
   }
 }
