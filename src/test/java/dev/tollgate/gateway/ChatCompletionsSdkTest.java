@@ -169,7 +169,7 @@ class ChatCompletionsSdkTest {
   @Test
   void chat_attributesTheLedgerRowToTheUserAndTagsFromHeaders() {
     String requestId = RequestIds.next();
-    openAi.chat().completions().create(chat("Who am I?", requestId).user("body-user")
+    openAi.chat().completions().create(chat("Who am I?", requestId).putAdditionalBodyProperty("user", JsonValue.from("body-user"))
         .putAdditionalHeader("x-tollgate-user", "header-user")
         .putAdditionalHeader("x-tollgate-tags", "team:search, env:prod ,,").build());
 
@@ -182,7 +182,7 @@ class ChatCompletionsSdkTest {
   @Test
   void chat_withoutUserHeader_takesTheUserFromTheBody() {
     String requestId = RequestIds.next();
-    openAi.chat().completions().create(chat("Who am I?", requestId).user("body-user").build());
+    openAi.chat().completions().create(chat("Who am I?", requestId).putAdditionalBodyProperty("user", JsonValue.from("body-user")).build());
 
     assertThat(gateway.awaitUsage(requestId).userId()).contains("body-user");
   }
