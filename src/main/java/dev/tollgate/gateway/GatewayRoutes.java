@@ -87,6 +87,7 @@ public final class GatewayRoutes {
     if (modelNode != null && modelNode.isTextual()) {
       ex.modelRequested = modelNode.asText();
     }
+    ex.stream = body.path("stream").asBoolean(false); // before validation, so failed streams are recorded as streams
     String model = RequestValidation.validate(op, body);
     attribute(ctx, body, ex);
     ModelConfig route = catalog.resolve(model, ex.key);
@@ -94,7 +95,6 @@ public final class GatewayRoutes {
     ex.provider = route.provider();
     ex.upstreamModel = route.upstreamModel();
     ex.serviceTier = Metering.serviceTier(body.path("service_tier").asText(null));
-    ex.stream = body.path("stream").asBoolean(false);
     boolean wantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);
     ProviderCall call = new ProviderCall(op, route, body, ex.requestId, wantsUsage);
     if (ex.stream) {

@@ -87,7 +87,10 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
     body.put("model", call.model().upstreamModel());
     return http.request(options(call, false))
         .compose(req -> req.send(Buffer.buffer(Json.bytes(body))))
-        .compose(resp -> resp.body().map(buf -> reply(call, resp, buf)))
+        .compose(resp -> {
+          keepTimingOut(resp);
+          return resp.body().map(buf -> reply(call, resp, buf));
+        })
         .recover(e -> Future.failedFuture(translate(e)));
   }
 
@@ -143,6 +146,7 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
           }
         })
         .onSuccess(resp -> {
+          keepTimingOut(resp);
           if (resp.statusCode() / 100 != 2) {
             resp.body().onComplete(ar -> {
               if (finished.compareAndSet(false, true)) {
@@ -167,6 +171,7 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
       if (finished.get()) {
         return;
       }
+      keepTimingOut(resp); // a full idle period from every chunk: vert.x's own rescheduling shrinks it each time
       splitter.feed(chunk, raw -> onEvent(call, raw, observer, sawDone));
       if (observer.writeQueueFull()) {
         resp.pause();
@@ -175,7 +180,8 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
     });
     resp.exceptionHandler(e -> {
       if (finished.compareAndSet(false, true)) {
-        observer.onError(new UpstreamException(providerName, "upstream '" + providerName + "' stream broke: " + e.getMessage(), e));
+        observer.onError(e instanceof TimeoutException ? translate(e)
+            : new UpstreamException(providerName, "upstream '" + providerName + "' stream broke: " + e.getMessage(), e));
       }
     });
     resp.endHandler(v -> {
@@ -220,6 +226,14 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
       }
     }
     observer.onEvent(Buffer.buffer("data: " + data + "\n\n"));
+  }
+
+  /**
+   * Vert.x cancels a request's idle timeout when the response head arrives; re-arm it so that a body or
+   * stream that stops sending for {@code upstream.request-timeout} fails instead of hanging forever.
+   */
+  private void keepTimingOut(HttpClientResponse resp) {
+    resp.request().idleTimeout(config.requestTimeout().toMillis());
   }
 
   /** Where one (model, operation) goes, parsed once: URIs are not re-parsed on every request. */

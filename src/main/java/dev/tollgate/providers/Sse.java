@@ -83,7 +83,8 @@ public final class Sse {
   /** The joined {@code data:} lines of one raw event, or null when it has none (comments, pings). */
   public static String dataOf(String rawEvent) {
     StringBuilder data = null;
-    for (String line : rawEvent.split("\r?\n")) {
+    // SSE lines end in CRLF, LF or CR; with CRLF framing the splitter leaves the last line's CR in the event.
+    for (String line : rawEvent.split("\r\n|\r|\n")) {
       if (line.startsWith("data:")) {
         String v = line.substring(5);
         if (v.startsWith(" ")) {

@@ -30,14 +30,24 @@ public final class HttpRoutes {
     Router router = Router.router(vertx);
     router.route().handler(Web::assignRequestId);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(bodyLimitBytes);
-    router.route().method(HttpMethod.POST).handler(body);
-    router.route().method(HttpMethod.PUT).handler(body);
-    router.route().method(HttpMethod.PATCH).handler(body);
+    // One route for every method: a path-less route restricted to POST would "match the path but not the
+    // method" of every other request, and vert.x would then answer unknown endpoints with 405, not 404.
+    router.route().handler(ctx -> {
+      HttpMethod m = ctx.request().method();
+      if (m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH) {
+        body.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
     router.route().failureHandler(ctx -> fail(ctx, bodyLimitBytes, onFailure));
     router.errorHandler(404, ctx -> render(ctx, ErrorMapping.of(
         new NotFoundException("endpoint", ctx.request().method() + " " + ctx.request().path())), onFailure));
-    router.errorHandler(405, ctx -> render(ctx, ErrorMapping.of(new InvalidRequestException(null,
-        "method " + ctx.request().method() + " is not allowed on " + ctx.request().path(), "method_not_allowed")), onFailure));
+    router.errorHandler(405, ctx -> {
+      HttpError e = ErrorMapping.of(new InvalidRequestException(null,
+          "method " + ctx.request().method() + " is not allowed on " + ctx.request().path(), "method_not_allowed"));
+      render(ctx, new HttpError(405, e.openAiType(), e.anthropicType(), e.code(), e.param(), e.message(), e.retryAfter()), onFailure);
+    });
     return router;
   }
 

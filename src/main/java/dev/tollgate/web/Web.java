@@ -40,8 +40,9 @@ public final class Web {
   public static Optional<String> bearer(RoutingContext ctx) {
     String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (auth != null) {
-      if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        return Optional.of(auth.substring(7).strip());
+      // "Bearer" alone (HTTP trims the trailing space of "Bearer ") is a missing key, not a key named "Bearer".
+      if (auth.regionMatches(true, 0, "Bearer", 0, 6) && (auth.length() == 6 || Character.isWhitespace(auth.charAt(6)))) {
+        return Optional.of(auth.substring(6).strip());
       }
       return Optional.of(auth.strip());
     }

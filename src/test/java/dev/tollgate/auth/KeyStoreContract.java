@@ -1,0 +1,66 @@
+package dev.tollgate.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link KeyStore} backend must do. A backend's test extends this with an empty store per test. */
+public abstract class KeyStoreContract {
+  private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+
+  /** An empty store, new for each test. */
+  protected abstract KeyStore store();
+
+  private static ApiKey key(String id, String hash, Set<String> models, Optional<Instant> expires) {
+    return new ApiKey(id, "name-" + id, hash, "tg-…" + id.substring(id.length() - 4), ApiKey.Role.VIRTUAL, models, T0,
+        expires, Optional.empty());
+  }
+
+  @Test
+  void insert_thenFind_returnsTheKeyAsWritten() {
+    ApiKey key = key("key_0001", "hash-1", Set.of("mock-small", "gpt-4o"), Optional.of(T0.plusSeconds(3600)));
+
+    store().insert(key);
+
+    assertThat(store().findById("key_0001")).contains(key);
+    assertThat(store().findById("key_none")).isEmpty();
+  }
+
+  @Test
+  void findAll_returnsEveryKeyInCreationOrder() {
+    ApiKey later = new ApiKey("key_late", "late", "hash-late", "tg-…late", ApiKey.Role.VIRTUAL, Set.of(), T0.plusSeconds(5),
+        Optional.empty(), Optional.empty());
+    ApiKey earlier = key("key_early", "hash-early", Set.of(), Optional.empty());
+
+    store().insert(later);
+    store().insert(earlier);
+
+    assertThat(store().findAll()).containsExactly(earlier, later);
+  }
+
+  @Test
+  void revoke_marksTheKeyOnceAndReportsWhetherItDid() {
+    store().insert(key("key_0002", "hash-2", Set.of(), Optional.empty()));
+    Instant at = T0.plusSeconds(60);
+
+    assertThat(store().revoke("key_0002", at)).isTrue();
+    assertThat(store().revoke("key_0002", at.plusSeconds(1))).as("already revoked").isFalse();
+    assertThat(store().revoke("key_none", at)).as("no such key").isFalse();
+    assertThat(store().findById("key_0002").orElseThrow().revokedAt()).contains(at);
+  }
+
+  @Test
+  void upsertMaster_createsThenReplacesTheMasterRow() {
+    ApiKey first = new ApiKey("master", "master", "hash-m1", "tg-…m001", ApiKey.Role.MASTER, Set.of(), T0, Optional.empty(), Optional.empty());
+    ApiKey second = new ApiKey("master", "master", "hash-m2", "tg-…m002", ApiKey.Role.MASTER, Set.of(), T0.plusSeconds(1), Optional.empty(), Optional.empty());
+
+    store().upsertMaster(first);
+    store().upsertMaster(second);
+
+    assertThat(store().findById("master")).contains(second);
+    assertThat(store().findAll()).hasSize(1);
+  }
+}

@@ -1,0 +1,278 @@
+package dev.tollgate.testing;
+
+import static java.util.Objects.requireNonNull;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import dev.tollgate.Tollgate;
+import dev.tollgate.auth.KeyService;
+import dev.tollgate.config.ModelConfig;
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.config.TollgateConfig.AuthConfig;
+import dev.tollgate.config.TollgateConfig.MockConfig;
+import dev.tollgate.config.TollgateConfig.ServerConfig;
+import dev.tollgate.config.TollgateConfig.StoreConfig;
+import dev.tollgate.config.TollgateConfig.UpstreamConfig;
+import dev.tollgate.usage.UsagePage;
+import dev.tollgate.usage.UsageQuery;
+import dev.tollgate.usage.UsageRecord;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real gateway for integration tests: {@link Tollgate#start} on port 0, a DuckDB file in the test's
+ * temporary directory, a fixed master key and one event loop (so requests are handled, and their
+ * ledger rows enqueued, in the order they arrive). Start one per test class and close it after.
+ */
+public final class TestGateway implements AutoCloseable {
+  public static final String MASTER_KEY = "tg-master-test-key-0123456789";
+  private static final Duration LEDGER_WAIT = Duration.ofSeconds(10);
+
+  private final Tollgate tollgate;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<OpenAIClient> sdkClients = new ArrayList<>();
+  private final AtomicInteger keyNames = new AtomicInteger();
+
+  private TestGateway(Tollgate tollgate) {
+    this.tollgate = tollgate;
+  }
+
+  public static TestGateway start(Path dataDir) {
+    return builder(dataDir).start();
+  }
+
+  public static Builder builder(Path dataDir) {
+    return new Builder(dataDir);
+  }
+
+  public static final class Builder {
+    private final Path dataDir;
+    private final List<ModelConfig> extraModels = new ArrayList<>();
+    private long bodyLimitBytes = ServerConfig.ofDefaults().bodyLimitBytes();
+    private MockConfig mock = MockConfig.ofDefaults();
+    private Clock clock = Clock.systemUTC();
+    private int eventLoops = 1;
+    private UpstreamConfig upstream = UpstreamConfig.ofDefaults();
+
+    private Builder(Path dataDir) {
+      this.dataDir = requireNonNull(dataDir, "dataDir");
+    }
+
+    /** A model in addition to the default mock models (mock-small, mock-large, mock-embed). */
+    public Builder model(ModelConfig model) {
+      extraModels.add(requireNonNull(model, "model"));
+      return this;
+    }
+
+    public Builder bodyLimitBytes(long bytes) {
+      this.bodyLimitBytes = bytes;
+      return this;
+    }
+
+    public Builder mock(MockConfig mock) {
+      this.mock = requireNonNull(mock, "mock");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public Builder upstream(UpstreamConfig upstream) {
+      this.upstream = requireNonNull(upstream, "upstream");
+      return this;
+    }
+
+    public Builder eventLoops(int eventLoops) {
+      this.eventLoops = eventLoops;
+      return this;
+    }
+
+    public TestGateway start() {
+      TollgateConfig defaults = TollgateConfig.ofDefaults();
+      ServerConfig server = defaults.server().withPort(0).withBodyLimitBytes(bodyLimitBytes);
+      List<ModelConfig> models = new ArrayList<>(defaults.models());
+      models.addAll(extraModels);
+      TollgateConfig config = new TollgateConfig(
+          new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
+          StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")),
+          new AuthConfig(Optional.of(MASTER_KEY)),
+          mock, defaults.usage(), upstream, defaults.log(), models, defaults.pricing());
+      return new TestGateway(Tollgate.start(config, clock));
+    }
+  }
+
+  public Tollgate tollgate() {
+    return tollgate;
+  }
+
+  public String baseUrl() {
+    return tollgate.baseUrl();
+  }
+
+  public String masterKey() {
+    return MASTER_KEY;
+  }
+
+  public int port() {
+    return tollgate.port();
+  }
+
+  public KeyService keys() {
+    return tollgate.keys();
+  }
+
+  /** A virtual key with a fresh name; no models means every model. */
+  public KeyService.CreatedKey createKey(String... models) {
+    return createKey(new LinkedHashSet<>(List.of(models)), Optional.empty());
+  }
+
+  public KeyService.CreatedKey createKey(Set<String> models, Optional<Instant> expiresAt) {
+    return keys().create("test-key-" + keyNames.incrementAndGet(), models, expiresAt);
+  }
+
+  /** The official OpenAI SDK pointed at this gateway, without retries (a test sees every status). */
+  public synchronized OpenAIClient openAi(String apiKey) {
+    OpenAIClient client = OpenAIOkHttpClient.builder()
+        .baseUrl(baseUrl() + "/v1")
+        .apiKey(apiKey)
+        .maxRetries(0)
+        .timeout(Duration.ofSeconds(30))
+        .build();
+    sdkClients.add(client);
+    return client;
+  }
+
+  // ---- plain HTTP ----
+
+  public HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
+  }
+
+  public HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new AssertionError("HTTP call to " + request.uri() + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** POSTs {@code json} with {@code Authorization: Bearer apiKey}. */
+  public HttpResponse<String> post(String path, String apiKey, String json) {
+    return send(request(path).header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  /** POSTs {@code json} with a chosen request id, so the test can find the ledger row. */
+  public HttpResponse<String> post(String path, String apiKey, String json, String requestId) {
+    return send(request(path).header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+        .header("x-request-id", requestId).POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  public HttpResponse<String> get(String path, String apiKey) {
+    return send(request(path).header("Authorization", "Bearer " + apiKey).GET().build());
+  }
+
+  // ---- the ledger ----
+
+  /** Flushes the usage writer and returns the newest {@code n} ledger rows, newest first. */
+  public List<UsageRecord> latestUsage(int n) {
+    flush();
+    return tollgate.usageStore().query(UsageQuery.latest(n)).records();
+  }
+
+  /**
+   * The ledger row of {@code requestId}. The row is enqueued just after the response is sent, so this
+   * flushes and looks again until it appears, failing after 10 s.
+   */
+  public UsageRecord awaitUsage(String requestId) {
+    long deadline = System.nanoTime() + LEDGER_WAIT.toNanos();
+    while (true) {
+      flush();
+      Optional<UsageRecord> row = findUsage(requestId);
+      if (row.isPresent()) {
+        return row.get();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no ledger row for request " + requestId + " after " + LEDGER_WAIT);
+      }
+      sleep(Duration.ofMillis(20));
+    }
+  }
+
+  /** Every ledger row of {@code requestId} currently in the store (after a flush). */
+  public List<UsageRecord> usageRows(String requestId) {
+    flush();
+    List<UsageRecord> out = new ArrayList<>();
+    UsageQuery q = UsageQuery.latest(UsageQuery.MAX_LIMIT);
+    while (true) {
+      UsagePage page = tollgate.usageStore().query(q);
+      page.records().stream().filter(r -> r.requestId().equals(requestId)).forEach(out::add);
+      if (page.nextCursor().isEmpty()) {
+        return out;
+      }
+      q = new UsageQuery(q.from(), q.to(), q.keyId(), Optional.empty(), q.model(), q.provider(), Optional.empty(), Optional.empty(), q.status(), q.limit(), page.nextCursor());
+    }
+  }
+
+  private Optional<UsageRecord> findUsage(String requestId) {
+    List<UsageRecord> rows = usageRows(requestId);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+  }
+
+  /**
+   * Sends one request and waits for its ledger row. With one event loop, every request answered before
+   * this one has had its row written by the time this returns: use it before asserting a row is absent.
+   */
+  public void ledgerBarrier() {
+    String id = RequestIds.next();
+    post("/v1/embeddings", MASTER_KEY, "{\"model\":\"mock-embed\",\"input\":\"barrier\"}", id);
+    awaitUsage(id);
+  }
+
+  private void flush() {
+    try {
+      if (!tollgate.usageWriter().flush(LEDGER_WAIT)) {
+        throw new AssertionError("usage writer did not flush within " + LEDGER_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    sdkClients.forEach(OpenAIClient::close);
+    sdkClients.clear();
+    http.close();
+    tollgate.close();
+  }
+}
