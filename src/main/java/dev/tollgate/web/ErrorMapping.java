@@ -49,7 +49,7 @@ public final class ErrorMapping {
           new HttpError(429, "rate_limit_error", "rate_limit_error", Optional.of(e.code()), param, msg, Optional.of(e.retryAfter()));
       case UpstreamException e -> upstream(e);
       case UpstreamTimeoutException e ->
-          error(504, "upstream_error", "timeout_error", "upstream_timeout", param, msg);
+          error(504, "upstream_error", "api_error", "upstream_timeout", param, msg);
       case UnavailableException e ->
           error(503, "server_error", "overloaded_error", "unavailable", param, msg);
       case ConfigException e ->
