@@ -120,7 +120,7 @@ public final class GatewayRoutes {
       usage(ex, 499, Optional.of("client_closed"));
       return;
     }
-    metering.costHeader(ex).ifPresent(usd -> resp.putHeader(Metering.COST_HEADER, usd));
+    metering.costHeader(ex).ifPresent(usd -> resp.putHeader(Metering.COST_HEADER_NAME, usd));
     resp.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(reply.body());
     usage(ex, 200, Optional.empty());
   }

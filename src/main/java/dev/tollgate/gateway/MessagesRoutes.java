@@ -145,7 +145,7 @@ public final class MessagesRoutes {
         record(ex, 499, Optional.of("client_closed"));
         return;
       }
-      metering.costHeader(ex).ifPresent(usd -> resp.putHeader(Metering.COST_HEADER, usd));
+      metering.costHeader(ex).ifPresent(usd -> resp.putHeader(Metering.COST_HEADER_NAME, usd));
       resp.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(reply.body());
       record(ex, 200, Optional.empty());
     });

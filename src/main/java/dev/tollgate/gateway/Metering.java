@@ -1,6 +1,7 @@
 package dev.tollgate.gateway;
 
 import dev.tollgate.common.EventBus;
+import dev.tollgate.common.Money;
 import dev.tollgate.pricing.Cost;
 import dev.tollgate.pricing.CostContext;
 import dev.tollgate.pricing.Pricing;
@@ -21,6 +22,7 @@ import java.util.Optional;
 public final class Metering {
   /** The response header with the request's cost in USD, e.g. {@code 0.000012345}. */
   static final String COST_HEADER = "x-tollgate-cost-usd";
+  static final CharSequence COST_HEADER_NAME = io.vertx.core.http.HttpHeaders.createOptimized(COST_HEADER);
 
   private final Pricing pricing;
   private final UsageSink sink;
@@ -67,7 +69,7 @@ public final class Metering {
   /** The header value: USD with nine decimals (one nano-dollar), or empty when the model has no price. */
   Optional<String> costHeader(Exchange ex) {
     Cost c = cost(ex);
-    return c.unpriced() ? Optional.empty() : Optional.of(c.totalUsd().setScale(9).toPlainString());
+    return c.unpriced() ? Optional.empty() : Optional.of(Money.usd(c.totalNanos()));
   }
 
   /** The cost as an SSE comment (ignored by SSE parsers, visible to anyone reading the raw stream). */

@@ -5,7 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -138,7 +137,7 @@ final class UsageExport {
         .append(u.audioInputTokens()).append(',').append(u.imageInputTokens()).append(',')
         .append(u.outputTokens()).append(',').append(u.reasoningTokens()).append(',')
         .append(u.audioOutputTokens()).append(',');
-    out.append(BigDecimal.valueOf(r.costNanos(), 9).toPlainString()).append(',').append(r.costNanos()).append(',');
+    out.append(dev.tollgate.common.Money.usd(r.costNanos())).append(',').append(r.costNanos()).append(',');
     cell(out, String.join(";", r.flags().stream().map(f -> f.name().toLowerCase(Locale.ROOT)).sorted().toList()));
     out.append('\n');
   }

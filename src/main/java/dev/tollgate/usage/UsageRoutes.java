@@ -74,7 +74,7 @@ public final class UsageRoutes {
         .put("output", u.outputTokens()).put("reasoning", u.reasoningTokens()).put("audio_output", u.audioOutputTokens())
         .put("total", u.totalTokens());
     o.put("cost_nanos", r.costNanos());
-    o.put("cost_usd", java.math.BigDecimal.valueOf(r.costNanos(), 9).toPlainString());
+    o.put("cost_usd", dev.tollgate.common.Money.usd(r.costNanos()));
     ArrayNode flags = o.putArray("flags");
     r.flags().stream().map(f -> f.name().toLowerCase(java.util.Locale.ROOT)).sorted().forEach(flags::add);
     return o;

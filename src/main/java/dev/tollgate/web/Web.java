@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 public final class Web {
   public static final String REQUEST_ID = "x-request-id";
   private static final String REQUEST_ID_KEY = "tollgate.request-id";
+  /** Pre-encoded header name: vert.x validates plain String names on every put. */
+  private static final CharSequence REQUEST_ID_HEADER = HttpHeaders.createOptimized(REQUEST_ID);
   private static final Pattern VALID_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
   private static final byte[] EMPTY = new byte[0];
@@ -27,7 +29,7 @@ public final class Web {
     String given = ctx.request().getHeader(REQUEST_ID);
     String id = given != null && VALID_REQUEST_ID.matcher(given).matches() ? given : Ids.requestId();
     ctx.put(REQUEST_ID_KEY, id);
-    ctx.response().putHeader(REQUEST_ID, id);
+    ctx.response().putHeader(REQUEST_ID_HEADER, id);
     ctx.next();
   }
 
