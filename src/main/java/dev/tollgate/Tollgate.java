@@ -82,7 +82,13 @@ public final class Tollgate implements AutoCloseable {
     KeyService keys = new KeyService(new DuckDbKeyStore(db), clock);
     Optional<String> generated = keys.initMaster(config.auth().masterKey());
     UsageStore usageStore = new DuckDbUsageStore(db);
-    UsageWriter writer = new UsageWriter(usageStore, config.usage()).start();
+    UsageWriter writer;
+    try {
+      writer = new UsageWriter(usageStore, config.usage(), journalDir(config)).start(); // replays before we serve
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops())
         .setPreferNativeTransport(true));
     Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated);
@@ -94,6 +100,17 @@ public final class Tollgate implements AutoCloseable {
       throw e;
     }
     return tollgate;
+  }
+
+  /** {@code usage.journal-dir}, else next to the DuckDB file; an in-memory store gets a throw-away journal. */
+  private static java.nio.file.Path journalDir(TollgateConfig config) {
+    return config.usage().journalDirFor(config.store().url()).orElseGet(() -> {
+      try {
+        return java.nio.file.Files.createTempDirectory("tollgate-journal-");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot create a temporary usage journal directory", e);
+      }
+    });
   }
 
   private void deploy(Services services) {
