@@ -210,6 +210,7 @@ public final class Tollgate implements AutoCloseable {
       log.warn("stopping the HTTP layer: {}", e.toString());
     }
     usageWriter.close();
+    usageStore.close();
     db.close();
   }
 

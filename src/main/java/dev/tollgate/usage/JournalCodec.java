@@ -93,6 +93,11 @@ final class JournalCodec {
 
   /** Reads one record from the buffer's position to its limit. */
   static UsageRecord decode(ByteBuffer in) {
+    return decode(in, new StringCache());
+  }
+
+  /** Reads one record, taking repeated strings (key ids, models, tags ...) from the reader's cache. */
+  static UsageRecord decode(ByteBuffer in, StringCache cache) {
     int format = in.get();
     if (format != FORMAT) {
       throw new IllegalArgumentException("journal record format: " + format + " (expected: " + FORMAT + ")");
@@ -104,25 +109,31 @@ final class JournalCodec {
     Instant start = Instant.ofEpochSecond(unzigzag(getVarLong(in)), getVarLong(in));
     Instant end = getDelta(in, start);
     Optional<Instant> firstToken = (bits & FIRST_TOKEN) != 0 ? Optional.of(getDelta(in, start)) : Optional.empty();
-    String keyId = getString(in);
-    Optional<String> userId = (bits & USER) != 0 ? Optional.of(getString(in)) : Optional.empty();
-    String provider = getString(in);
-    String modelRequested = getString(in);
-    String modelServed = getString(in);
-    String endpoint = getString(in);
+    String keyId = cache.get(in);
+    Optional<String> userId = (bits & USER) != 0 ? Optional.of(cache.get(in)) : Optional.empty();
+    String provider = cache.get(in);
+    String modelRequested = cache.get(in);
+    String modelServed = cache.get(in);
+    String endpoint = cache.get(in);
     int tagCount = (int) getVarLong(in);
     if (tagCount < 0 || tagCount > in.remaining()) {
       throw new IllegalArgumentException("journal record tag count: " + tagCount);
     }
-    List<String> tags = new ArrayList<>(tagCount);
-    for (int i = 0; i < tagCount; i++) {
-      tags.add(getString(in));
+    List<String> tags;
+    if (tagCount == 0) {
+      tags = List.of();
+    } else {
+      String[] t = new String[tagCount];
+      for (int i = 0; i < tagCount; i++) {
+        t[i] = cache.get(in);
+      }
+      tags = List.of(t);
     }
     TokenUsage usage = new TokenUsage(getVarLong(in), getVarLong(in), getVarLong(in), getVarLong(in), getVarLong(in),
         getVarLong(in), getVarLong(in), getVarLong(in), getVarLong(in));
     long cost = unzigzag(getVarLong(in));
     int status = (int) unzigzag(getVarLong(in));
-    Optional<String> error = (bits & ERROR) != 0 ? Optional.of(getString(in)) : Optional.empty();
+    Optional<String> error = (bits & ERROR) != 0 ? Optional.of(cache.get(in)) : Optional.empty();
     if (in.hasRemaining()) {
       throw new IllegalArgumentException("journal record has " + in.remaining() + " trailing byte(s)");
     }
@@ -205,6 +216,51 @@ final class JournalCodec {
       s = new String(bytes, StandardCharsets.UTF_8);
     }
     return s;
+  }
+
+  /**
+   * Strings that repeat from record to record (a few key ids, models and tags) decoded once: a small
+   * direct-mapped cache keyed by their bytes. One per reading thread.
+   */
+  static final class StringCache {
+    private static final int SLOTS = 1024;
+    private static final int MAX_LENGTH = 96;
+    private final byte[][] keys = new byte[SLOTS][];
+    private final String[] values = new String[SLOTS];
+
+    String get(ByteBuffer in) {
+      long n = getVarLong(in);
+      if (n < 0 || n > in.remaining()) {
+        throw new IllegalArgumentException("journal string length: " + n + " (remaining: " + in.remaining() + ")");
+      }
+      int len = (int) n;
+      if (len > MAX_LENGTH) {
+        return utf8(in, len);
+      }
+      int at = in.position();
+      int h = len;
+      for (int i = 0; i < len; i++) {
+        h = 31 * h + in.get(at + i);
+      }
+      int slot = (h ^ (h >>> 15)) & (SLOTS - 1);
+      byte[] key = keys[slot];
+      if (key != null && key.length == len && in.slice(at, len).equals(ByteBuffer.wrap(key))) {
+        in.position(at + len);
+        return values[slot];
+      }
+      byte[] bytes = new byte[len];
+      in.get(bytes);
+      String s = new String(bytes, StandardCharsets.UTF_8);
+      keys[slot] = bytes;
+      values[slot] = s;
+      return s;
+    }
+  }
+
+  private static String utf8(ByteBuffer in, int len) {
+    byte[] bytes = new byte[len];
+    in.get(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   static void putVarLong(ByteBuffer out, long v) {

@@ -70,6 +70,7 @@ final class UsageJournal implements AutoCloseable {
   private final long firstLiveSegment;
   private final CRC32C writeCrc = new CRC32C();
   private final CRC32C readCrc = new CRC32C();
+  private final JournalCodec.StringCache readStrings = new JournalCodec.StringCache();
 
   // Writer-thread state.
   private FileChannel live;
@@ -396,7 +397,7 @@ final class UsageJournal implements AutoCloseable {
       int frame = frameAt(window, p, n);
       if (frame > 0) {
         try {
-          out.add(JournalCodec.decode(window.slice(p + FRAME_HEADER_BYTES, frame - FRAME_HEADER_BYTES)));
+          out.add(JournalCodec.decode(window.slice(p + FRAME_HEADER_BYTES, frame - FRAME_HEADER_BYTES), readStrings));
           added++;
         } catch (RuntimeException e) {
           skippedFrames.incrementAndGet();

@@ -45,4 +45,9 @@ final class FailingUsageStore implements UsageStore {
   public long count() {
     return delegate.count();
   }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
 }

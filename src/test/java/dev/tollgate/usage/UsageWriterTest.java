@@ -42,6 +42,7 @@ class UsageWriterTest {
 
   @AfterEach
   void close() {
+    store.close();
     db.close();
   }
 
