@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -58,6 +59,16 @@ final class UsageJournal implements AutoCloseable {
   /** A place in the journal: a segment id and a byte offset in it. */
   record Position(long segment, long offset) {}
 
+  /**
+   * Where a synced group landed: its first frame starts at {@code start} of {@code segment}, and frame
+   * {@code i} ends {@code ends[i]} bytes after {@code start}.
+   */
+  record Synced(long segment, long start, int[] ends) {
+    long end() {
+      return ends.length == 0 ? start : start + ends[ends.length - 1];
+    }
+  }
+
   private final Path dir;
   private final long segmentBytes;
   private final FileChannel lockChannel;
@@ -76,9 +87,11 @@ final class UsageJournal implements AutoCloseable {
   private FileChannel live;
   private long liveId;
   private long liveLength;
-  private ByteBuffer group = ByteBuffer.allocateDirect(INITIAL_BUFFER_BYTES);
+  /** The unsynced group's frames. On the heap: encoding byte by byte into a direct buffer costs twice as much. */
+  private ByteBuffer group = ByteBuffer.allocate(INITIAL_BUFFER_BYTES);
   private int groupWritten;
   private int groupRecords;
+  private int[] groupEnds = new int[1024];
 
   private volatile Position durable;
 
@@ -223,7 +236,10 @@ final class UsageJournal implements AutoCloseable {
     }
     group.putInt(start, length);
     group.putInt(start + 4, crc(writeCrc, group, start, length));
-    groupRecords++;
+    if (groupRecords == groupEnds.length) {
+      groupEnds = Arrays.copyOf(groupEnds, groupEnds.length * 2);
+    }
+    groupEnds[groupRecords++] = group.position();
     return true;
   }
 
@@ -231,7 +247,7 @@ final class UsageJournal implements AutoCloseable {
     if (group.capacity() >= MAX_BUFFER_BYTES) {
       return false;
     }
-    ByteBuffer bigger = ByteBuffer.allocateDirect(Math.min(group.capacity() * 2, MAX_BUFFER_BYTES));
+    ByteBuffer bigger = ByteBuffer.allocate(Math.min(group.capacity() * 2, MAX_BUFFER_BYTES));
     bigger.put(group.duplicate().flip());
     group = bigger;
     return true;
@@ -261,16 +277,20 @@ final class UsageJournal implements AutoCloseable {
   /**
    * Writes and fsyncs the group, publishes it to the reader and starts a new segment when this one is
    * full. On failure the group is kept: {@link #recover()} and try again.
+   *
+   * @param onSynced told where the group's frames are, after the fsync and before readers can see them
    */
-  void sync() throws IOException {
+  void sync(java.util.function.Consumer<Synced> onSynced) throws IOException {
     write();
     if (groupRecords == 0) {
       return;
     }
     live.force(false);
+    Synced synced = new Synced(liveId, liveLength - group.position(), Arrays.copyOf(groupEnds, groupRecords));
     group.clear();
     groupWritten = 0;
     groupRecords = 0;
+    onSynced.accept(synced);
     durable = new Position(liveId, liveLength);
     if (liveLength >= segmentBytes) {
       try {
@@ -279,6 +299,11 @@ final class UsageJournal implements AutoCloseable {
         log.warn("cannot start a new usage journal segment in {} ({}); the current one keeps growing", dir, e.toString());
       }
     }
+  }
+
+  /** {@link #sync(java.util.function.Consumer)} for callers that do not need to know where the frames are. */
+  void sync() throws IOException {
+    sync(synced -> { });
   }
 
   /**

@@ -9,12 +9,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +34,12 @@ import org.slf4j.LoggerFactory;
  * is full. A record is durable once the journal has synced it, so a {@code kill -9} loses at most what
  * the journal thread had not yet written (milliseconds' worth). {@link #start} first replays what
  * earlier runs journaled but did not store, idempotently by (requestId, attempt). When the store fails
- * the store thread retries with backoff while the journal keeps growing; memory stays bounded because
- * the store thread reads the backlog back from the journal files, not from memory.
+ * the store thread retries with backoff while the journal keeps growing.
+ *
+ * <p>The journal thread hands each synced group to the store thread in memory too (up to
+ * {@code usage.queue-capacity} records), so that in the steady state nothing is decoded again; when the
+ * store falls behind by more than that, the store thread reads the backlog back from the journal files.
+ * Either way it consumes the journal in order, by position, so no record is taken twice.
  */
 public final class UsageWriter implements UsageSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UsageWriter.class);
@@ -58,7 +64,10 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
   private final UsageConfig config;
   private final Path journalDir;
   private final Tuning tuning;
-  private final BlockingQueue<UsageRecord> queue;
+  /** The hand-off from the event loops: lock-free, bounded by {@link #queued}. */
+  private final ConcurrentLinkedQueue<UsageRecord> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private volatile boolean journalParked;
   private final Thread journalThread;
   private final Thread storeThread;
   private final AtomicLong enqueued = new AtomicLong();
@@ -70,6 +79,9 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
   private final CountDownLatch journalStopped = new CountDownLatch(1);
   private final CountDownLatch storeStopped = new CountDownLatch(1);
   private final Object synced = new Object();
+  /** Synced groups on their way to the store thread, and how many records they hold. */
+  private final ConcurrentLinkedQueue<Group> handoff = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger handoffRecords = new AtomicInteger();
   private volatile long syncCount;
   private volatile UsageJournal journal;
   private volatile boolean running = true;
@@ -77,6 +89,9 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
   private volatile boolean storeHealthy = true;
   private volatile boolean journalHealthy = true;
   private volatile boolean caughtUp;
+
+  /** A synced group of records and where its frames are in the journal. */
+  private record Group(UsageJournal.Synced where, List<UsageRecord> records) {}
 
   /** Knobs the tests turn; not configuration. */
   record Tuning(long segmentBytes, Duration maxBackoff, Duration stopTimeout) {
@@ -93,7 +108,6 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
     this.config = requireNonNull(config, "config");
     this.journalDir = requireNonNull(journalDir, "journalDir");
     this.tuning = requireNonNull(tuning, "tuning");
-    this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
     this.journalThread = Thread.ofPlatform().name("tollgate-usage-journal").daemon(true).unstarted(this::runJournal);
     this.storeThread = Thread.ofPlatform().name("tollgate-usage-writer").daemon(true).unstarted(this::runStore);
   }
@@ -123,10 +137,15 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
 
   @Override
   public void record(UsageRecord record) {
-    if (queue.offer(record)) {
+    if (queued.incrementAndGet() <= config.queueCapacity()) {
+      queue.offer(record); // lock-free: an event loop never waits here
       enqueued.incrementAndGet();
+      if (journalParked) {
+        LockSupport.unpark(journalThread);
+      }
       return;
     }
+    queued.decrementAndGet();
     long n = dropped.incrementAndGet();
     if (Long.bitCount(n) == 1) { // log at 1, 2, 4, 8 ... drops, not once per record
       log.warn("usage queue full ({} records); {} record(s) dropped so far (usage.queue-capacity)", config.queueCapacity(), n);
@@ -161,7 +180,7 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
   }
 
   public int queueDepth() {
-    return queue.size();
+    return Math.max(0, queued.get());
   }
 
   public boolean storeHealthy() {
@@ -176,12 +195,15 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
 
   public Stats stats() {
     UsageJournal j = journal;
-    return new Stats(queue.size(), journalBytes(), j == null ? 0 : j.segmentCount(),
+    return new Stats(queueDepth(), journalBytes(), j == null ? 0 : j.segmentCount(),
         Math.max(0, journaled.get() - written.get()), storeHealthy, journalHealthy, written.get(), replayed.get(),
         dropped.get(), j == null ? 0 : j.skippedFrames());
   }
 
   // ---------------------------------------------------------------------------------- journal thread
+
+  /** Records in the journal's current group, in order (journal thread only). */
+  private List<UsageRecord> unsynced = new ArrayList<>();
 
   private void runJournal() {
     List<UsageRecord> drained = new ArrayList<>(DRAIN);
@@ -191,10 +213,13 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
       while (true) {
         boolean stopping = !running;
         long wait = journal.unsyncedRecords() > 0 ? Math.max(0, lastSync + interval - System.nanoTime()) : IDLE_NANOS;
-        UsageRecord first = stopping ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+        UsageRecord first = stopping ? queue.poll() : take(wait);
         if (first != null) {
           drained.add(first);
-          queue.drainTo(drained, DRAIN - 1);
+          for (UsageRecord r; drained.size() < DRAIN && (r = queue.poll()) != null; ) {
+            drained.add(r);
+          }
+          queued.addAndGet(-drained.size());
           for (UsageRecord r : drained) {
             journalOne(r);
           }
@@ -220,14 +245,40 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
     }
   }
 
+  /** The next queued record, waiting up to {@code nanos} for one; null when none came. */
+  private UsageRecord take(long nanos) throws InterruptedException {
+    UsageRecord r = queue.poll();
+    if (r != null || nanos <= 0) {
+      return r;
+    }
+    journalParked = true; // before the re-check: a record offered after it unparks us
+    try {
+      r = queue.poll();
+      if (r == null) {
+        LockSupport.parkNanos(this, nanos);
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+        r = queue.poll();
+      }
+      return r;
+    } finally {
+      journalParked = false;
+    }
+  }
+
   private void journalOne(UsageRecord r) throws InterruptedException {
     try {
-      if (!journal.append(r)) {
-        syncOut(); // the group buffer is full: a bigger group than the interval would make
-        if (!journal.append(r)) {
-          dropped.incrementAndGet();
-          enqueued.decrementAndGet();
-        }
+      if (journal.append(r)) {
+        unsynced.add(r);
+        return;
+      }
+      syncOut(); // the group buffer is full: a bigger group than the interval would make
+      if (journal.append(r)) {
+        unsynced.add(r);
+      } else {
+        dropped.incrementAndGet();
+        enqueued.decrementAndGet();
       }
     } catch (IllegalArgumentException e) {
       dropped.incrementAndGet();
@@ -251,7 +302,7 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
     while (true) {
       int records = journal.unsyncedRecords();
       try {
-        journal.sync();
+        journal.sync(this::handOff);
         journaled.addAndGet(records);
         if (!journalHealthy) {
           log.info("usage journal in {} is writable again", journalDir);
@@ -265,7 +316,8 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
         }
         journalHealthy = false;
         if (System.nanoTime() > stopDeadline) {
-          log.error("stopping with {} usage record(s) not journaled", records + queue.size());
+          log.error("stopping with {} usage record(s) not journaled", records + queueDepth());
+          unsynced.clear();
           return;
         }
         Thread.sleep(backoff);
@@ -276,6 +328,19 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
           log.debug("usage journal recovery failed: {}", again.toString());
         }
       }
+    }
+  }
+
+  /** Gives the store thread the synced records in memory, unless it is too far behind to take them soon. */
+  private void handOff(UsageJournal.Synced where) {
+    List<UsageRecord> records = unsynced;
+    unsynced = new ArrayList<>(Math.max(16, records.size()));
+    if (records.isEmpty() || records.size() != where.ends().length) {
+      return;
+    }
+    if (handoffRecords.get() + records.size() <= config.queueCapacity()) {
+      handoffRecords.addAndGet(records.size());
+      handoff.add(new Group(where, records));
     }
   }
 
@@ -308,7 +373,10 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
         boolean progressed = false;
         while (batch.size() < batchSize) {
           int before = batch.size();
-          Position next = journal.read(cursor, batchSize - before, batch);
+          Position next = fromMemory(cursor, batch);
+          if (next == null) {
+            next = journal.read(cursor, batchSize - before, batch);
+          }
           if (batch.size() > before) {
             if (before == 0) {
               batchDeadline = System.nanoTime() + flushNanos;
@@ -405,6 +473,39 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
     }
   }
 
+  /**
+   * Takes the records at {@code cursor} from the hand-off when it has them (dropping groups the files
+   * already gave); null when they must be read from the journal files.
+   */
+  private Position fromMemory(Position cursor, List<UsageRecord> batch) {
+    Group g;
+    while ((g = handoff.peek()) != null) {
+      UsageJournal.Synced w = g.where();
+      if (w.segment() < cursor.segment() || w.segment() == cursor.segment() && w.end() <= cursor.offset()) {
+        handoff.poll();
+        handoffRecords.addAndGet(-g.records().size());
+        continue;
+      }
+      break;
+    }
+    if (g == null || g.where().segment() != cursor.segment() || cursor.offset() < g.where().start()) {
+      return null;
+    }
+    UsageJournal.Synced w = g.where();
+    int from = 0;
+    if (cursor.offset() > w.start()) {
+      int k = Arrays.binarySearch(w.ends(), (int) (cursor.offset() - w.start()));
+      if (k < 0) {
+        return null;
+      }
+      from = k + 1;
+    }
+    handoff.poll();
+    handoffRecords.addAndGet(-g.records().size());
+    batch.addAll(from == 0 ? g.records() : g.records().subList(from, g.records().size()));
+    return new Position(w.segment(), w.end());
+  }
+
   private void awaitSync(long seen, long nanos) {
     if (nanos <= 0) {
       return;
@@ -441,6 +542,7 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
     }
     stopDeadline = System.nanoTime() + tuning.stopTimeout().toNanos();
     running = false;
+    LockSupport.unpark(journalThread);
     wakeStore();
     try {
       if (journal == null) {

@@ -154,7 +154,8 @@ class UsageJournalTest {
 
   @Test
   void open_refusesADirectoryAnotherWriterHolds() throws IOException {
-    try (UsageJournal ignored = UsageJournal.open(dir, 1 << 20)) {
+    try (UsageJournal holder = UsageJournal.open(dir, 1 << 20)) {
+      assertThat(holder.dir()).isEqualTo(dir.toAbsolutePath());
       assertThatThrownBy(() -> UsageJournal.open(dir, 1 << 20))
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining("usage.journal-dir")
