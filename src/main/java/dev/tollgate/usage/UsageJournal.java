@@ -306,6 +306,13 @@ final class UsageJournal implements AutoCloseable {
     sync(synced -> { });
   }
 
+  /** Gives up the unsynced group (stopping with a disk that keeps failing). */
+  void discardUnsynced() {
+    group.clear();
+    groupWritten = 0;
+    groupRecords = 0;
+  }
+
   /**
    * After a failed write or fsync: what the kernel did with the unsynced bytes is unknown, so the live
    * segment is sealed at its last good sync and the whole group goes again into a fresh segment.
@@ -411,6 +418,16 @@ final class UsageJournal implements AutoCloseable {
       }
       return new Position(segment, reached);
     }
+  }
+
+  /** The start of the segment after {@code at}'s (the live one when {@code at} is in the last sealed one). */
+  Position skipSegment(Position at) {
+    Position d = durable;
+    if (at.segment() >= d.segment()) {
+      return d;
+    }
+    Long next = sealed.higherKey(at.segment());
+    return new Position(next == null ? d.segment() : next, HEADER_BYTES);
   }
 
   /** Parses frames from the window; returns the bytes consumed, always ending on a frame boundary or the window's end. */

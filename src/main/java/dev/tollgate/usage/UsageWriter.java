@@ -93,9 +93,17 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
   /** A synced group of records and where its frames are in the journal. */
   private record Group(UsageJournal.Synced where, List<UsageRecord> records) {}
 
-  /** Knobs the tests turn; not configuration. */
-  record Tuning(long segmentBytes, Duration maxBackoff, Duration stopTimeout) {
-    static final Tuning DEFAULT = new Tuning(UsageJournal.DEFAULT_SEGMENT_BYTES, Duration.ofSeconds(5), Duration.ofSeconds(10));
+  /**
+   * Knobs the tests turn; not configuration.
+   *
+   * @param handoffLimit records the in-memory hand-off may hold; 0 means {@code usage.queue-capacity}
+   */
+  record Tuning(long segmentBytes, Duration maxBackoff, Duration stopTimeout, int handoffLimit) {
+    static final Tuning DEFAULT = new Tuning(UsageJournal.DEFAULT_SEGMENT_BYTES, Duration.ofSeconds(5), Duration.ofSeconds(10), 0);
+
+    Tuning withHandoffLimit(int limit) {
+      return new Tuning(segmentBytes, maxBackoff, stopTimeout, limit);
+    }
   }
 
   /** A writer journaling into {@code journalDir}; nothing happens until {@link #start()}. */
@@ -318,6 +326,7 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
         if (System.nanoTime() > stopDeadline) {
           log.error("stopping with {} usage record(s) not journaled", records + queueDepth());
           unsynced.clear();
+          journal.discardUnsynced();
           return;
         }
         Thread.sleep(backoff);
@@ -338,7 +347,8 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
     if (records.isEmpty() || records.size() != where.ends().length) {
       return;
     }
-    if (handoffRecords.get() + records.size() <= config.queueCapacity()) {
+    int limit = tuning.handoffLimit() > 0 ? tuning.handoffLimit() : config.queueCapacity();
+    if (handoffRecords.get() + records.size() <= limit) {
       handoffRecords.addAndGet(records.size());
       handoff.add(new Group(where, records));
     }
@@ -375,7 +385,7 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
           int before = batch.size();
           Position next = fromMemory(cursor, batch);
           if (next == null) {
-            next = journal.read(cursor, batchSize - before, batch);
+            next = readJournal(cursor, batchSize - before, batch);
           }
           if (batch.size() > before) {
             if (before == 0) {
@@ -460,7 +470,7 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
           lastCheckpoint = System.nanoTime();
         }
       }
-    } catch (IOException | RuntimeException | Error e) {
+    } catch (RuntimeException | Error e) {
       log.error("usage store thread failed; records stay in the journal {} for the next start", journalDir, e);
       storeHealthy = false;
     } finally {
@@ -470,6 +480,20 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
       }
       replayDone.countDown();
       storeStopped.countDown();
+    }
+  }
+
+  /** Reads the journal files; a read error is logged and retried, a segment that vanished is skipped. */
+  private Position readJournal(Position cursor, int max, List<UsageRecord> batch) {
+    try {
+      return journal.read(cursor, max, batch);
+    } catch (java.nio.file.NoSuchFileException e) {
+      log.error("usage journal segment {} disappeared; its records after offset {} are lost", e.getFile(), cursor.offset());
+      return journal.skipSegment(cursor);
+    } catch (IOException e) {
+      log.error("cannot read the usage journal in {}; retrying: {}", journalDir, e.toString());
+      sleep(1_000, stopDeadline);
+      return cursor;
     }
   }
 

@@ -21,11 +21,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class UsageWriterTest {
   private static final UsageConfig CONFIG = new UsageConfig(4_096, 512, Duration.ofMillis(20))
       .withFsyncInterval(Duration.ofMillis(10));
-  private static final UsageWriter.Tuning FAST = new UsageWriter.Tuning(64L << 10, Duration.ofMillis(100), Duration.ofSeconds(2));
+  private static final UsageWriter.Tuning FAST = new UsageWriter.Tuning(64L << 10, Duration.ofMillis(100), Duration.ofSeconds(2), 0);
 
   @TempDir
   Path tmp;
@@ -119,6 +121,53 @@ class UsageWriterTest {
       assertThat(store.count()).isEqualTo(5_000);
     }
     assertThat(recordSegments()).isEmpty();
+  }
+
+  /** 0: every synced group reaches the store thread in memory; 300: most are read back from the files. */
+  @ParameterizedTest(name = "hand-off limit {0}")
+  @ValueSource(ints = {0, 300})
+  void concurrentWriters_withAFlappingStore_storeEveryRecordExactlyOnce(int handoffLimit) throws Exception {
+    int writers = 4;
+    int each = 10_000;
+    UsageConfig config = new UsageConfig(200_000, 700, Duration.ofMillis(5)).withFsyncInterval(Duration.ofMillis(2));
+    try (UsageWriter writer = new UsageWriter(store, config, journalDir, FAST.withHandoffLimit(handoffLimit)).start()) {
+      Thread flapper = Thread.ofPlatform().start(() -> {
+        java.util.Random random = new java.util.Random(42);
+        try {
+          for (boolean fail = true; !Thread.currentThread().isInterrupted(); fail = !fail) {
+            store.failing(fail);
+            Thread.sleep(10 + random.nextInt(50));
+          }
+        } catch (InterruptedException e) {
+          // done
+        } finally {
+          store.failing(false);
+        }
+      });
+      List<Thread> producers = IntStream.range(0, writers).mapToObj(w -> Thread.ofPlatform().start(() -> {
+        for (int i = 0; i < each; i++) {
+          writer.record(TestRecords.plain("w" + w, i));
+          if (i % 100 == 99) {
+            try {
+              Thread.sleep(3); // spread the load over the store's ups and downs
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        }
+      })).toList();
+      for (Thread t : producers) {
+        t.join();
+      }
+      Thread.sleep(300);
+      flapper.interrupt();
+      flapper.join();
+      assertThat(writer.flush(Duration.ofSeconds(30))).isTrue();
+      assertThat(writer.droppedCount()).isZero();
+    }
+    assertThat(store.count()).isEqualTo((long) writers * each);
+    assertThat(duplicateKeys()).isZero();
+    assertThat(store.failedWrites.get()).as("the store did fail in between").isPositive();
   }
 
   @Test
