@@ -97,7 +97,13 @@ public final class Tollgate implements AutoCloseable {
     KeyService keys = new KeyService(new DuckDbKeyStore(db), clock);
     Optional<String> generated = keys.initMaster(config.auth().masterKey());
     UsageStore usageStore = new DuckDbUsageStore(db);
-    UsageWriter writer = new UsageWriter(usageStore, config.usage()).start();
+    UsageWriter writer;
+    try {
+      writer = new UsageWriter(usageStore, config.usage(), journalDir(config)).start(); // replays before we serve
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
     EventBus events = new EventBus();
     events.subscribe(UnpricedUsage.class, new UnpricedLog()::accept);
     Pricing pricing = new Pricing(PriceCatalog.bundled(), config.pricing(), new DuckDbPriceOverrideStore(db), clock);
@@ -113,6 +119,17 @@ public final class Tollgate implements AutoCloseable {
       throw e;
     }
     return tollgate;
+  }
+
+  /** {@code usage.journal-dir}, else next to the DuckDB file; an in-memory store gets a throw-away journal. */
+  private static java.nio.file.Path journalDir(TollgateConfig config) {
+    return config.usage().journalDirFor(config.store().url()).orElseGet(() -> {
+      try {
+        return java.nio.file.Files.createTempDirectory("tollgate-journal-");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot create a temporary usage journal directory", e);
+      }
+    });
   }
 
   private void deploy(Services services) {
@@ -226,6 +243,7 @@ public final class Tollgate implements AutoCloseable {
       log.warn("stopping the HTTP layer: {}", e.toString());
     }
     usageWriter.close();
+    usageStore.close();
     db.close();
   }
 

@@ -40,7 +40,7 @@ public final class ConfigLoader {
   public static final List<String> ENV_KEYS = List.of(
       "server.host", "server.port", "server.body-limit", "server.event-loops",
       "store.url", "auth.master-key", "mock.latency", "mock.chunk-delay",
-      "usage.queue-capacity", "usage.batch-size", "usage.flush-interval",
+      "usage.queue-capacity", "usage.batch-size", "usage.flush-interval", "usage.journal-dir", "usage.fsync-interval",
       "upstream.max-connections-per-host", "upstream.connect-timeout", "upstream.request-timeout",
       "log.format", "log.level");
 
@@ -49,7 +49,7 @@ public final class ConfigLoader {
       "store", Set.of("url"),
       "auth", Set.of("master-key"),
       "mock", Set.of("latency", "chunk-delay"),
-      "usage", Set.of("queue-capacity", "batch-size", "flush-interval"),
+      "usage", Set.of("queue-capacity", "batch-size", "flush-interval", "journal-dir", "fsync-interval"),
       "upstream", Set.of("max-connections-per-host", "connect-timeout", "request-timeout"),
       "log", Set.of("format", "level"),
       "models", Set.of(),
@@ -127,7 +127,9 @@ public final class ConfigLoader {
         new TollgateConfig.UsageConfig(
             usage.integer("queue-capacity", d.usage().queueCapacity()),
             usage.integer("batch-size", d.usage().batchSize()),
-            usage.duration("flush-interval", d.usage().flushInterval())),
+            usage.duration("flush-interval", d.usage().flushInterval()),
+            usage.optionalString("journal-dir").map(dir -> path(usage.key("journal-dir"), dir)),
+            usage.duration("fsync-interval", d.usage().fsyncInterval())),
         new TollgateConfig.UpstreamConfig(
             upstream.integer("max-connections-per-host", d.upstream().maxConnectionsPerHost()),
             upstream.duration("connect-timeout", d.upstream().connectTimeout()),
@@ -384,6 +386,17 @@ public final class ConfigLoader {
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  private static Path path(String key, String text) {
+    if (text.isBlank()) {
+      throw new ConfigException(key, text, "a directory path");
+    }
+    try {
+      return Path.of(text);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigException(key, text, "a valid path (" + e.getReason() + ")");
+    }
   }
 
   private static Section section(ObjectNode root, String name) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tollgate.common.ConfigException;
 import dev.tollgate.pricing.PricingConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -167,8 +168,18 @@ public record TollgateConfig(
     }
   }
 
-  /** {@code usage.*}: the asynchronous usage-ledger writer. */
-  public record UsageConfig(int queueCapacity, int batchSize, Duration flushInterval) {
+  /**
+   * {@code usage.*}: the usage ledger's write path: a bounded in-memory queue, the journal (group commit:
+   * one fsync per {@code fsync-interval}) and the batched store writer ({@code batch-size} records or
+   * {@code flush-interval}, whichever comes first).
+   *
+   * @param journalDir {@code usage.journal-dir}; empty means {@code journal/} next to the DuckDB file
+   *     ({@code data/journal} with the default store), see {@link #journalDirFor}
+   */
+  public record UsageConfig(int queueCapacity, int batchSize, Duration flushInterval, Optional<Path> journalDir,
+                            Duration fsyncInterval) {
+    public static final Duration MAX_FSYNC_INTERVAL = Duration.ofSeconds(1);
+
     public UsageConfig {
       if (queueCapacity < 16) {
         throw new ConfigException("usage.queue-capacity", queueCapacity, ">= 16");
@@ -180,10 +191,52 @@ public record TollgateConfig(
       if (flushInterval.isNegative() || flushInterval.isZero()) {
         throw new ConfigException("usage.flush-interval", flushInterval, "> 0");
       }
+      requireNonNull(journalDir, "usage.journal-dir");
+      journalDir.ifPresent(d -> {
+        if (d.toString().isBlank()) {
+          throw new ConfigException("usage.journal-dir", d.toString(), "a directory path");
+        }
+      });
+      requireNonNull(fsyncInterval, "usage.fsync-interval");
+      if (fsyncInterval.isNegative() || fsyncInterval.compareTo(MAX_FSYNC_INTERVAL) > 0) {
+        throw new ConfigException("usage.fsync-interval", fsyncInterval,
+            "0ms..1s (0 syncs every write; the ledger promises durability within about a second)");
+      }
+    }
+
+    public UsageConfig(int queueCapacity, int batchSize, Duration flushInterval) {
+      this(queueCapacity, batchSize, flushInterval, Optional.empty(), Duration.ofMillis(50));
     }
 
     public static UsageConfig ofDefaults() {
-      return new UsageConfig(65_536, 4_096, Duration.ofMillis(200));
+      return new UsageConfig(65_536, 4_096, Duration.ofMillis(200), Optional.empty(), Duration.ofMillis(50));
+    }
+
+    public UsageConfig withJournalDir(Path journalDir) {
+      return new UsageConfig(queueCapacity, batchSize, flushInterval, Optional.of(journalDir), fsyncInterval);
+    }
+
+    public UsageConfig withFsyncInterval(Duration fsyncInterval) {
+      return new UsageConfig(queueCapacity, batchSize, flushInterval, journalDir, fsyncInterval);
+    }
+
+    /**
+     * The journal directory for a store: {@code usage.journal-dir} when set, else {@code journal/} next to
+     * the DuckDB file. Empty for an in-memory store without a configured directory: its journal would
+     * outlive the data it protects, so the caller uses a temporary one.
+     */
+    public Optional<Path> journalDirFor(String storeUrl) {
+      if (journalDir.isPresent()) {
+        return journalDir;
+      }
+      String path = storeUrl.startsWith("jdbc:duckdb:") ? storeUrl.substring("jdbc:duckdb:".length()) : "";
+      int query = path.indexOf('?');
+      path = query < 0 ? path : path.substring(0, query);
+      if (path.isEmpty() || path.startsWith(":memory:")) {
+        return Optional.empty();
+      }
+      Path parent = Path.of(path).toAbsolutePath().getParent();
+      return Optional.of(parent.resolve("journal"));
     }
   }
 

@@ -13,8 +13,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -25,40 +27,76 @@ import java.util.stream.Collectors;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
-/** The usage ledger on DuckDB: batches go in through the Appender (100x plain INSERTs). */
+/**
+ * The usage ledger on DuckDB: batches go in through the Appender (100x plain INSERTs) on one connection
+ * kept between batches; {@link #close()} it before the {@link Database}.
+ */
 public final class DuckDbUsageStore implements UsageStore {
   private static final String COLUMNS = "request_id, attempt, started_at, first_token_at, ended_at, key_id, user_id, tags, "
       + "provider, model_requested, model_served, endpoint, stream, input_tokens, cache_read_tokens, cache_write_5m_tokens, "
       + "cache_write_1h_tokens, audio_input_tokens, image_input_tokens, output_tokens, reasoning_tokens, audio_output_tokens, "
       + "cost_nanos, status, error_class, flags, latency_ms";
 
+  /** Flag names in the order the {@code flags} column lists them. */
+  private static final UsageFlag[] FLAGS_BY_NAME = Arrays.stream(UsageFlag.values())
+      .sorted(Comparator.comparing(Enum::name)).toArray(UsageFlag[]::new);
+
   private final Database db;
+  /** The writers' connection, kept between batches (opening and closing one costs as much as appending 500 rows). */
+  private DuckDBConnection writer;
 
   public DuckDbUsageStore(Database db) {
     this.db = db;
   }
 
   @Override
-  public void append(List<UsageRecord> batch) {
+  public synchronized void append(List<UsageRecord> batch) {
     if (batch.isEmpty()) {
       return;
     }
-    try (DuckDBConnection c = db.connection()) {
-      appendAll(c, batch);
-    } catch (SQLException e) {
+    try {
+      appendAll(writer(), batch);
+    } catch (SQLException | RuntimeException e) {
+      dropWriter();
       throw new StoreException("cannot append " + batch.size() + " usage records: " + e.getMessage(), e);
     }
   }
 
   @Override
-  public int appendIfAbsent(List<UsageRecord> batch) {
+  public synchronized void close() {
+    dropWriter();
+  }
+
+  private DuckDBConnection writer() {
+    if (writer == null) {
+      writer = db.connection();
+    }
+    return writer;
+  }
+
+  /** After a failure the connection may be unusable: the next batch opens a new one. */
+  private void dropWriter() {
+    if (writer != null) {
+      try {
+        writer.close();
+      } catch (SQLException ignored) {
+        // it is being replaced
+      }
+      writer = null;
+    }
+  }
+
+  @Override
+  public synchronized int appendIfAbsent(List<UsageRecord> batch) {
     if (batch.isEmpty()) {
       return 0;
     }
-    Instant min = batch.stream().map(UsageRecord::startedAt).min(Instant::compareTo).orElseThrow();
-    Instant max = batch.stream().map(UsageRecord::startedAt).max(Instant::compareTo).orElseThrow();
+    // Widened by a millisecond each way: the stored value is truncated to microseconds.
+    Instant min = batch.stream().map(UsageRecord::startedAt).min(Instant::compareTo).orElseThrow().minusMillis(1);
+    Instant max = batch.stream().map(UsageRecord::startedAt).max(Instant::compareTo).orElseThrow().plusMillis(1);
     Set<String> ids = batch.stream().map(UsageRecord::requestId).collect(Collectors.toSet());
-    try (DuckDBConnection c = db.connection()) {
+    try {
+      DuckDBConnection c = writer();
       Set<String> present = new HashSet<>();
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT request_id, attempt FROM usage WHERE started_at BETWEEN ? AND ?")) {
@@ -81,7 +119,8 @@ public final class DuckDbUsageStore implements UsageStore {
       }
       appendAll(c, fresh);
       return fresh.size();
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
+      dropWriter();
       throw new StoreException("cannot append " + batch.size() + " usage records: " + e.getMessage(), e);
     }
   }
@@ -90,6 +129,8 @@ public final class DuckDbUsageStore implements UsageStore {
     if (batch.isEmpty()) {
       return;
     }
+    List<String> lastTags = List.of();
+    String lastTagsJson = "[]";
     try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "usage")) {
       for (UsageRecord r : batch) {
         TokenUsage u = r.usage();
@@ -109,7 +150,11 @@ public final class DuckDbUsageStore implements UsageStore {
         } else {
           a.appendNull();
         }
-        a.append(Jdbc.jsonList(r.tags()))
+        if (!r.tags().equals(lastTags)) { // consecutive records mostly carry the same tags
+          lastTags = r.tags();
+          lastTagsJson = tagsJson(lastTags);
+        }
+        a.append(lastTagsJson)
             .append(r.provider())
             .append(r.modelRequested())
             .append(r.modelServed())
@@ -131,12 +176,61 @@ public final class DuckDbUsageStore implements UsageStore {
         } else {
           a.appendNull();
         }
-        a.append(r.flags().stream().map(Enum::name).sorted().collect(Collectors.joining(",")))
+        a.append(flagsText(r.flags()))
             .append(r.latencyMillis())
             .endRow();
       }
       a.flush();
     }
+  }
+
+  /** The {@code tags} column: a JSON array of strings, written without a JSON library (this runs per row). */
+  static String tagsJson(List<String> tags) {
+    if (tags.isEmpty()) {
+      return "[]";
+    }
+    StringBuilder b = new StringBuilder(16 * tags.size());
+    b.append('[');
+    for (int i = 0; i < tags.size(); i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      b.append('"');
+      String t = tags.get(i);
+      for (int k = 0; k < t.length(); k++) {
+        char ch = t.charAt(k);
+        switch (ch) {
+          case '"' -> b.append("\\\"");
+          case '\\' -> b.append("\\\\");
+          default -> {
+            if (ch < 0x20) {
+              b.append(String.format("\\u%04x", (int) ch));
+            } else {
+              b.append(ch);
+            }
+          }
+        }
+      }
+      b.append('"');
+    }
+    return b.append(']').toString();
+  }
+
+  /** The {@code flags} column: flag names sorted, comma-separated. */
+  static String flagsText(Set<UsageFlag> flags) {
+    if (flags.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    for (UsageFlag f : FLAGS_BY_NAME) {
+      if (flags.contains(f)) {
+        if (!b.isEmpty()) {
+          b.append(',');
+        }
+        b.append(f.name());
+      }
+    }
+    return b.toString();
   }
 
   @Override

@@ -3,7 +3,7 @@ package dev.tollgate.usage;
 import java.util.List;
 
 /** The usage ledger's storage. Implementations live in {@code dev.tollgate.storage}. */
-public interface UsageStore {
+public interface UsageStore extends AutoCloseable {
   /** Appends a batch atomically (all or nothing). The fast path: no duplicate check. */
   void append(List<UsageRecord> batch);
 
@@ -27,4 +27,8 @@ public interface UsageStore {
   long export(UsageQuery filters, java.util.function.Consumer<UsageRecord> sink);
 
   long count();
+
+  /** Releases what the store keeps open between writes; call it before closing the database. */
+  @Override
+  default void close() {}
 }
