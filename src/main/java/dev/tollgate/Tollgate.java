@@ -180,7 +180,7 @@ public final class Tollgate implements AutoCloseable {
     Metering metering = new Metering(s.pricing(), s.usageWriter(), s.events(), s.clock());
     GatewayRoutes gateway = new GatewayRoutes(s.keys(), s.catalog(), providers, metering, s.clock());
     Router router = HttpRoutes.base(vertx, s.config().server().bodyLimitBytes(), gateway::recordFailure);
-    HealthRoutes.register(router, VERSION, s.started()::get, s.usageWriter()::storeHealthy, s.usageWriter()::queueDepth);
+    HealthRoutes.register(router, VERSION, s.started()::get, s.usageWriter()::storeHealthy, s.usageWriter()::stats);
     gateway.register(router);
     new MessagesRoutes(s.keys(), s.catalog(), providers, metering, s.clock()).register(router);
     AdminGuard.register(router, s.keys());

@@ -6,9 +6,11 @@ import dev.tollgate.pricing.ServiceTier;
 import dev.tollgate.usage.TokenUsage;
 import dev.tollgate.usage.UsageFlag;
 import dev.tollgate.usage.UsageRecord;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -46,13 +48,14 @@ final class Exchange {
   }
 
   /** The ledger row, or empty when it was already produced or there is no key to attribute it to. */
-  Optional<UsageRecord> toRecord(Instant endedAt, int status, Optional<String> errorClass, long costNanos) {
+  Optional<UsageRecord> toRecord(Instant endedAt, int status, Optional<String> errorClass, long costNanos,
+                                 Optional<String> priceVersion, Map<String, BigDecimal> costBreakdown) {
     if (recorded || key == null) {
       return Optional.empty();
     }
     recorded = true;
     return Optional.of(new UsageRecord(requestId, 0, startedAt, Optional.ofNullable(firstTokenAt), endedAt, key.id(),
         userId, tags, provider, modelRequested, modelServed.isEmpty() ? modelRequested : modelServed, endpoint, stream,
-        usage, costNanos, status, errorClass, flags));
+        usage, costNanos, status, errorClass, flags, priceVersion, costBreakdown));
   }
 }

@@ -4,6 +4,7 @@ import dev.tollgate.common.EventBus;
 import dev.tollgate.common.Money;
 import dev.tollgate.pricing.Cost;
 import dev.tollgate.pricing.CostContext;
+import dev.tollgate.pricing.CostLine;
 import dev.tollgate.pricing.Pricing;
 import dev.tollgate.pricing.ServiceTier;
 import dev.tollgate.pricing.UnpricedUsage;
@@ -11,7 +12,10 @@ import dev.tollgate.usage.UsageFlag;
 import dev.tollgate.usage.UsageSink;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
+import java.math.BigDecimal;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 /**
@@ -54,16 +58,32 @@ public final class Metering {
   /** Records the exchange once; requests that consumed nothing are not priced. */
   void finish(Exchange ex, int status, Optional<String> errorClass) {
     long nanos = 0;
+    Optional<String> version = Optional.empty();
+    Map<String, BigDecimal> breakdown = Map.of();
     if (ex.key != null && ex.usage.totalTokens() > 0) {
       Cost c = cost(ex);
       nanos = c.totalNanos();
+      version = c.priceVersionId();
+      breakdown = breakdown(c);
       if (c.unpriced()) {
         ex.flags.add(UsageFlag.UNPRICED);
         events.publish(new UnpricedUsage(ex.requestId, ex.key.id(), ex.provider,
             ex.modelServed.isEmpty() ? ex.upstreamModel : ex.modelServed, ex.startedAt, String.join("; ", c.notes())));
       }
     }
-    ex.toRecord(clock.instant(), status, errorClass, nanos).ifPresent(sink::record);
+    ex.toRecord(clock.instant(), status, errorClass, nanos, version, breakdown).ifPresent(sink::record);
+  }
+
+  /** Exact USD per price component, summed over the cost's lines. */
+  static Map<String, BigDecimal> breakdown(Cost c) {
+    if (c.lines().isEmpty()) {
+      return Map.of();
+    }
+    Map<String, BigDecimal> out = new TreeMap<>();
+    for (CostLine l : c.lines()) {
+      out.merge(l.component().name().toLowerCase(Locale.ROOT), l.amountUsd(), BigDecimal::add);
+    }
+    return out;
   }
 
   /** The header value: USD with nine decimals (one nano-dollar), or empty when the model has no price. */

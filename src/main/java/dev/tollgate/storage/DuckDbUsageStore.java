@@ -6,6 +6,7 @@ import dev.tollgate.usage.UsagePage;
 import dev.tollgate.usage.UsageQuery;
 import dev.tollgate.usage.UsageRecord;
 import dev.tollgate.usage.UsageStore;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,6 +21,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -35,7 +37,7 @@ public final class DuckDbUsageStore implements UsageStore {
   private static final String COLUMNS = "request_id, attempt, started_at, first_token_at, ended_at, key_id, user_id, tags, "
       + "provider, model_requested, model_served, endpoint, stream, input_tokens, cache_read_tokens, cache_write_5m_tokens, "
       + "cache_write_1h_tokens, audio_input_tokens, image_input_tokens, output_tokens, reasoning_tokens, audio_output_tokens, "
-      + "cost_nanos, status, error_class, flags, latency_ms";
+      + "cost_nanos, status, error_class, flags, latency_ms, price_version, cost_breakdown";
 
   /** Flag names in the order the {@code flags} column lists them. */
   private static final UsageFlag[] FLAGS_BY_NAME = Arrays.stream(UsageFlag.values())
@@ -177,8 +179,18 @@ public final class DuckDbUsageStore implements UsageStore {
           a.appendNull();
         }
         a.append(flagsText(r.flags()))
-            .append(r.latencyMillis())
-            .endRow();
+            .append(r.latencyMillis());
+        if (r.priceVersion().isPresent()) {
+          a.append(r.priceVersion().get());
+        } else {
+          a.appendNull();
+        }
+        if (r.costBreakdown().isEmpty()) {
+          a.appendNull();
+        } else {
+          a.append(breakdownJson(r.costBreakdown()));
+        }
+        a.endRow();
       }
       a.flush();
     }
@@ -324,6 +336,31 @@ public final class DuckDbUsageStore implements UsageStore {
     }
   }
 
+  /** {@code {"input":"0.00000105","output":"0.0000144"}}: exact decimal strings, never floats. */
+  static String breakdownJson(Map<String, BigDecimal> breakdown) {
+    StringBuilder sb = new StringBuilder("{");
+    for (Map.Entry<String, BigDecimal> e : breakdown.entrySet()) {
+      if (sb.length() > 1) {
+        sb.append(',');
+      }
+      sb.append('"').append(e.getKey()).append("\":\"").append(e.getValue().toPlainString()).append('"');
+    }
+    return sb.append('}').toString();
+  }
+
+  static Map<String, BigDecimal> parseBreakdown(String json) {
+    if (json == null || json.isEmpty()) {
+      return Map.of();
+    }
+    try {
+      Map<String, BigDecimal> out = new java.util.TreeMap<>();
+      dev.tollgate.common.Json.MAPPER.readTree(json).properties().forEach(e -> out.put(e.getKey(), new BigDecimal(e.getValue().asText())));
+      return out;
+    } catch (java.io.IOException | NumberFormatException e) {
+      throw new IllegalStateException("corrupt cost_breakdown in the store: " + json, e);
+    }
+  }
+
   private static UsageRecord read(ResultSet rs) throws SQLException {
     String flags = rs.getString("flags");
     Set<UsageFlag> flagSet = EnumSet.noneOf(UsageFlag.class);
@@ -352,7 +389,9 @@ public final class DuckDbUsageStore implements UsageStore {
         rs.getLong("cost_nanos"),
         rs.getInt("status"),
         Optional.ofNullable(rs.getString("error_class")),
-        flagSet);
+        flagSet,
+        Optional.ofNullable(rs.getString("price_version")),
+        parseBreakdown(rs.getString("cost_breakdown")));
   }
 
   /** The position after the last row of a page: (started_at, request_id, attempt), base64url. */

@@ -8,6 +8,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Map;
+import java.math.BigDecimal;
 
 /**
  * The binary form of one {@link UsageRecord} inside a journal frame: compact (varints, deltas from
@@ -26,18 +28,23 @@ import java.util.Set;
  * varint  the nine TokenUsage counts in declaration order
  * zigzag  costNanos, status
  * string  [errorClass]
+ * string  [priceVersion]                 (format 2)
+ * varint  cost breakdown entries, each a string component and a string decimal USD amount (format 2)
  * </pre>
+ *
+ * Format 1 records (no price version, no breakdown) still decode.
  *
  * The flag codes are part of the file format: a journal written by one version is replayed by the next,
  * so a code is never reused or renumbered.
  */
 final class JournalCodec {
-  static final int FORMAT = 1;
+  static final int FORMAT = 2;
 
   private static final int STREAM = 1;
   private static final int FIRST_TOKEN = 2;
   private static final int USER = 4;
   private static final int ERROR = 8;
+  private static final int PRICE_VERSION = 16;
 
   private JournalCodec() {}
 
@@ -45,7 +52,8 @@ final class JournalCodec {
   static void encode(UsageRecord r, ByteBuffer out) {
     out.put((byte) FORMAT);
     int bits = (r.stream() ? STREAM : 0) | (r.firstTokenAt().isPresent() ? FIRST_TOKEN : 0)
-        | (r.userId().isPresent() ? USER : 0) | (r.errorClass().isPresent() ? ERROR : 0);
+        | (r.userId().isPresent() ? USER : 0) | (r.errorClass().isPresent() ? ERROR : 0)
+        | (r.priceVersion().isPresent() ? PRICE_VERSION : 0);
     putVarLong(out, bits);
     long flags = 0;
     for (UsageFlag f : r.flags()) {
@@ -89,6 +97,14 @@ final class JournalCodec {
     if (r.errorClass().isPresent()) {
       putString(out, r.errorClass().get());
     }
+    if (r.priceVersion().isPresent()) {
+      putString(out, r.priceVersion().get());
+    }
+    putVarLong(out, r.costBreakdown().size());
+    for (Map.Entry<String, BigDecimal> e : r.costBreakdown().entrySet()) {
+      putString(out, e.getKey());
+      putString(out, e.getValue().toPlainString());
+    }
   }
 
   /** Reads one record from the buffer's position to its limit. */
@@ -99,8 +115,8 @@ final class JournalCodec {
   /** Reads one record, taking repeated strings (key ids, models, tags ...) from the reader's cache. */
   static UsageRecord decode(ByteBuffer in, StringCache cache) {
     int format = in.get();
-    if (format != FORMAT) {
-      throw new IllegalArgumentException("journal record format: " + format + " (expected: " + FORMAT + ")");
+    if (format != 1 && format != FORMAT) {
+      throw new IllegalArgumentException("journal record format: " + format + " (expected: 1.." + FORMAT + ")");
     }
     long bits = getVarLong(in);
     long flagBits = getVarLong(in);
@@ -134,11 +150,26 @@ final class JournalCodec {
     long cost = unzigzag(getVarLong(in));
     int status = (int) unzigzag(getVarLong(in));
     Optional<String> error = (bits & ERROR) != 0 ? Optional.of(cache.get(in)) : Optional.empty();
+    Optional<String> priceVersion = Optional.empty();
+    Map<String, BigDecimal> breakdown = Map.of();
+    if (format >= 2) {
+      priceVersion = (bits & PRICE_VERSION) != 0 ? Optional.of(cache.get(in)) : Optional.empty();
+      int n = (int) getVarLong(in);
+      if (n < 0 || n > in.remaining()) {
+        throw new IllegalArgumentException("journal record cost breakdown count: " + n);
+      }
+      if (n > 0) {
+        breakdown = new java.util.TreeMap<>();
+        for (int i = 0; i < n; i++) {
+          breakdown.put(cache.get(in), new BigDecimal(getString(in)));
+        }
+      }
+    }
     if (in.hasRemaining()) {
       throw new IllegalArgumentException("journal record has " + in.remaining() + " trailing byte(s)");
     }
     return new UsageRecord(requestId, attempt, start, firstToken, end, keyId, userId, tags, provider, modelRequested,
-        modelServed, endpoint, (bits & STREAM) != 0, usage, cost, status, error, flags(flagBits));
+        modelServed, endpoint, (bits & STREAM) != 0, usage, cost, status, error, flags(flagBits), priceVersion, breakdown);
   }
 
   /** The stable on-disk code of a flag. */

@@ -46,7 +46,7 @@ final class UsageExport {
   static final String CSV_HEADER = "request_id,attempt,started_at,first_token_at,ended_at,latency_ms,key_id,user,tags,"
       + "provider,model_requested,model_served,endpoint,stream,status,error,input_tokens,cache_read_tokens,"
       + "cache_write_5m_tokens,cache_write_1h_tokens,audio_input_tokens,image_input_tokens,output_tokens,"
-      + "reasoning_tokens,audio_output_tokens,cost_usd,cost_nanos,flags\n";
+      + "reasoning_tokens,audio_output_tokens,cost_usd,cost_nanos,flags,price_version,cost_breakdown\n";
 
   private UsageExport() {}
 
@@ -138,7 +138,11 @@ final class UsageExport {
         .append(u.outputTokens()).append(',').append(u.reasoningTokens()).append(',')
         .append(u.audioOutputTokens()).append(',');
     out.append(dev.tollgate.common.Money.usd(r.costNanos())).append(',').append(r.costNanos()).append(',');
-    cell(out, String.join(";", r.flags().stream().map(f -> f.name().toLowerCase(Locale.ROOT)).sorted().toList()));
+    cell(out, String.join(";", r.flags().stream().map(f -> f.name().toLowerCase(Locale.ROOT)).sorted().toList())).append(',');
+    cell(out, r.priceVersion().orElse("")).append(',');
+    StringBuilder b = new StringBuilder();
+    r.costBreakdown().forEach((k, v) -> b.append(b.isEmpty() ? "" : ";").append(k).append('=').append(v.toPlainString()));
+    cell(out, b.toString());
     out.append('\n');
   }
 

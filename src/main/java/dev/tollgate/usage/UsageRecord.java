@@ -2,10 +2,14 @@ package dev.tollgate.usage;
 
 import static java.util.Objects.requireNonNull;
 
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One row of the usage ledger: one attempt of one request. The pair (requestId, attempt) is the
@@ -14,6 +18,9 @@ import java.util.Set;
  * @param endpoint {@code chat}, {@code completions}, {@code embeddings} or {@code messages}
  * @param status the HTTP status the caller saw (499 when the caller went away first)
  * @param costNanos cost in nano-USD (1e-9 USD); exact integer, never a floating-point amount
+ * @param priceVersion the price version the cost was computed with (resolvable after prices change)
+ * @param costBreakdown exact USD per price component ({@code input}, {@code cache_read}, {@code output} ...),
+ *     before the one rounding to nano-USD; empty when nothing was priced
  */
 public record UsageRecord(
     String requestId,
@@ -33,7 +40,9 @@ public record UsageRecord(
     long costNanos,
     int status,
     Optional<String> errorClass,
-    Set<UsageFlag> flags) {
+    Set<UsageFlag> flags,
+    Optional<String> priceVersion,
+    Map<String, BigDecimal> costBreakdown) {
 
   public UsageRecord {
     requireNonNull(requestId, "requestId");
@@ -48,8 +57,19 @@ public record UsageRecord(
     requireNonNull(endpoint, "endpoint");
     requireNonNull(usage, "usage");
     requireNonNull(errorClass, "errorClass");
+    requireNonNull(priceVersion, "priceVersion");
     tags = List.copyOf(tags);
     flags = flags.isEmpty() ? Set.of() : Set.copyOf(flags);
+    costBreakdown = costBreakdown.isEmpty() ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(costBreakdown));
+  }
+
+  /** A record without a price version or breakdown (unpriced, or nothing consumed). */
+  public UsageRecord(String requestId, int attempt, Instant startedAt, Optional<Instant> firstTokenAt, Instant endedAt,
+                     String keyId, Optional<String> userId, List<String> tags, String provider, String modelRequested,
+                     String modelServed, String endpoint, boolean stream, TokenUsage usage, long costNanos, int status,
+                     Optional<String> errorClass, Set<UsageFlag> flags) {
+    this(requestId, attempt, startedAt, firstTokenAt, endedAt, keyId, userId, tags, provider, modelRequested, modelServed,
+        endpoint, stream, usage, costNanos, status, errorClass, flags, Optional.empty(), Map.of());
   }
 
   public long latencyMillis() {

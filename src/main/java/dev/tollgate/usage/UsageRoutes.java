@@ -75,6 +75,9 @@ public final class UsageRoutes {
         .put("total", u.totalTokens());
     o.put("cost_nanos", r.costNanos());
     o.put("cost_usd", dev.tollgate.common.Money.usd(r.costNanos()));
+    r.priceVersion().ifPresentOrElse(v -> o.put("price_version", v), () -> o.putNull("price_version"));
+    ObjectNode breakdown = o.putObject("cost_breakdown");
+    r.costBreakdown().forEach((k, v) -> breakdown.put(k, v.toPlainString()));
     ArrayNode flags = o.putArray("flags");
     r.flags().stream().map(f -> f.name().toLowerCase(java.util.Locale.ROOT)).sorted().forEach(flags::add);
     return o;

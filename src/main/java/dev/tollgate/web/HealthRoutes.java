@@ -3,7 +3,8 @@ package dev.tollgate.web;
 import dev.tollgate.common.Json;
 import io.vertx.ext.web.Router;
 import java.util.function.BooleanSupplier;
-import java.util.function.IntSupplier;
+import dev.tollgate.usage.UsageWriter;
+import java.util.function.Supplier;
 
 /**
  * {@code /live}: the process answers. {@code /ready}: started and the ledger store is writable (a load
@@ -13,16 +14,23 @@ import java.util.function.IntSupplier;
 public final class HealthRoutes {
   private HealthRoutes() {}
 
-  public static void register(Router router, String version, BooleanSupplier started, BooleanSupplier storeHealthy, IntSupplier usageQueueDepth) {
+  public static void register(Router router, String version, BooleanSupplier started, BooleanSupplier storeHealthy,
+                              Supplier<UsageWriter.Stats> ledger) {
     router.get("/live").handler(ctx -> Web.json(ctx, 200, Json.object().put("status", "ok")));
     router.get("/ready").handler(ctx -> {
       boolean ready = started.getAsBoolean() && storeHealthy.getAsBoolean();
       Web.json(ctx, ready ? 200 : 503, Json.object().put("status", ready ? "ready" : "not_ready"));
     });
     router.get("/health").handler(ctx -> {
-      boolean store = storeHealthy.getAsBoolean();
-      var out = Json.object().put("status", store ? "ok" : "degraded").put("version", version);
-      out.putObject("checks").put("store", store ? "ok" : "failing").put("usage_queue_depth", usageQueueDepth.getAsInt());
+      UsageWriter.Stats l = ledger.get();
+      boolean ok = l.storeHealthy() && l.journalHealthy();
+      var out = Json.object().put("status", ok ? "ok" : "degraded").put("version", version);
+      out.putObject("checks").put("store", l.storeHealthy() ? "ok" : "failing")
+          .put("journal", l.journalHealthy() ? "ok" : "failing")
+          .put("usage_queue_depth", l.queueDepth());
+      out.putObject("ledger").put("journal_bytes", l.journalBytes()).put("journal_segments", l.journalSegments())
+          .put("backlog", l.backlog()).put("written", l.written()).put("replayed", l.replayed())
+          .put("dropped", l.dropped()).put("skipped_journal_frames", l.skippedJournalFrames());
       Web.json(ctx, 200, out);
     });
   }

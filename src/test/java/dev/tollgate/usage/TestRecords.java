@@ -27,6 +27,9 @@ public final class TestRecords {
         start.plusSeconds(86_400 * 400L).plusNanos(7), "key_ключ", Optional.of("user@例え.jp"),
         List.of("team:café", "", "env:prod", "emoji:🧾"), "openai-compatible", "gpt-4o", "gpt-4o-2024-08-06", "messages",
         true, new TokenUsage(1, 2, 3, 4, 5, 6, Long.MAX_VALUE / 2, 7, 8), -42L, 499,
-        Optional.of("client_closed — ошибка"), EnumSet.allOf(UsageFlag.class));
+        Optional.of("client_closed — ошибка"), EnumSet.allOf(UsageFlag.class),
+        Optional.of("litellm-2026-07-24:gpt-4o"),
+        java.util.Map.of("input", new java.math.BigDecimal("0.0000025"), "output", new java.math.BigDecimal("12345.000000001"),
+            "cache_read", new java.math.BigDecimal("0E-9")));
   }
 }

@@ -51,7 +51,9 @@ class UsageExportTest {
   static UsageRecord row(String id, Instant at, String user, List<String> tags, String model, int status) {
     return new UsageRecord(id, 0, at, Optional.of(at.plusMillis(40)), at.plusMillis(90), "key_x", Optional.of(user), tags,
         "mock", model, model, "chat", false, new TokenUsage(100, 20, 0, 0, 0, 0, 50, 10, 0), 1_234_567L, status,
-        status == 200 ? Optional.empty() : Optional.of("upstream_error"), Set.of(UsageFlag.ESTIMATED));
+        status == 200 ? Optional.empty() : Optional.of("upstream_error"), Set.of(UsageFlag.ESTIMATED),
+        Optional.of("litellm-2026-07-24:gpt-4o"),
+        java.util.Map.of("input", new java.math.BigDecimal("0.00025"), "output", new java.math.BigDecimal("0.000984567")));
   }
 
   static HttpResponse<String> get(String pathAndQuery) throws Exception {
@@ -68,7 +70,7 @@ class UsageExportTest {
     assertThat(lines).hasSize(5);
     assertThat(lines.get(0)).isEqualTo(UsageExport.CSV_HEADER.strip());
     assertThat(lines.get(1)).startsWith("r1,0,2026-10-01T00:00:00Z,2026-10-01T00:00:00.040Z,2026-10-01T00:00:00.090Z,90,key_x,alice,team-a;prod,mock,");
-    assertThat(lines.get(1)).endsWith(",100,20,0,0,0,0,50,10,0,0.001234567,1234567,estimated");
+    assertThat(lines.get(1)).endsWith(",100,20,0,0,0,0,50,10,0,0.001234567,1234567,estimated,litellm-2026-07-24:gpt-4o,input=0.00025;output=0.000984567");
     // a formula-looking cell is defused, quotes and commas are quoted RFC-4180 style
     assertThat(lines.get(3)).contains(",'=cmd|' /C calc'!A0,");
     assertThat(lines.get(4)).contains(",\"carol, \"\"the\"\" admin\",");
@@ -89,6 +91,8 @@ class UsageExportTest {
     assertThat(all.isArray()).isTrue();
     assertThat(all).hasSize(3);
     assertThat(all.get(0).path("cost_usd").asText()).isEqualTo("0.001234567");
+    assertThat(all.get(0).path("price_version").asText()).isEqualTo("litellm-2026-07-24:gpt-4o");
+    assertThat(all.get(0).path("cost_breakdown").path("output").asText()).isEqualTo("0.000984567");
     JsonNode none = Json.MAPPER.readTree(get("/api/v1/usage/export?format=json&user=nobody").body());
     assertThat(none.isArray()).isTrue();
     assertThat(none).isEmpty();

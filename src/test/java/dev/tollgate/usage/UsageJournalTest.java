@@ -37,6 +37,18 @@ class UsageJournalTest {
   }
 
   @Test
+  void codec_decodesFormat1Records_withoutPriceVersionOrBreakdown() {
+    UsageRecord r = TestRecords.plain("old", 1);
+    ByteBuffer buf = ByteBuffer.allocate(4096);
+    JournalCodec.encode(r, buf);
+    buf.flip();
+    // a format-1 record is a format-2 record without the trailing price version and breakdown count
+    ByteBuffer v1 = ByteBuffer.allocate(buf.remaining() - 1);
+    v1.put((byte) 1).put(buf.slice(1, buf.remaining() - 2)).flip();
+    assertThat(JournalCodec.decode(v1)).isEqualTo(r);
+  }
+
+  @Test
   void codec_givesEveryFlagItsOwnCode() {
     assertThat(EnumSet.allOf(UsageFlag.class).stream().map(JournalCodec::flagBit).distinct())
         .hasSize(UsageFlag.values().length)

@@ -84,6 +84,13 @@ class UsageRoutesHttpTest {
         .add(java.math.BigDecimal.valueOf(ok.at("/tokens/output").asLong()).multiply(new java.math.BigDecimal("0.0000006")));
     assertThat(ok.get("cost_usd").asText()).isEqualTo(expected.setScale(9).toPlainString());
     assertThat(ok.get("cost_nanos").asLong()).isEqualTo(expected.movePointRight(9).longValueExact());
+    assertThat(ok.get("price_version").asText()).startsWith("tollgate-mock:mock-small@");
+    java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
+    for (JsonNode v : ok.get("cost_breakdown")) {
+      sum = sum.add(new java.math.BigDecimal(v.asText()));
+    }
+    assertThat(sum.setScale(9)).isEqualTo(expected.setScale(9));
+    assertThat(ok.get("cost_breakdown").fieldNames()).toIterable().containsExactly("input", "output");
     assertThat(ok.get("error").isNull()).isTrue();
     JsonNode failed = page.get("data").get(0);
     assertThat(failed.get("status").asInt()).isEqualTo(404);
