@@ -49,6 +49,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -90,13 +91,21 @@ public final class Tollgate implements AutoCloseable {
   }
 
   public static Tollgate start(TollgateConfig config, Clock clock) {
+    return start(config, clock, UnaryOperator.identity());
+  }
+
+  /**
+   * Starts with the ledger store wrapped by {@code ledgerStore}: for embedding (a metrics or mirroring
+   * decorator) and for the tests that take the store away mid-traffic.
+   */
+  public static Tollgate start(TollgateConfig config, Clock clock, UnaryOperator<UsageStore> ledgerStore) {
     requireNonNull(config, "config");
     requireNonNull(clock, "clock");
     Tokenizer.count("warm up the tokenizer before the first request");
     Database db = Database.open(config.store().url());
     KeyService keys = new KeyService(new DuckDbKeyStore(db), clock);
     Optional<String> generated = keys.initMaster(config.auth().masterKey());
-    UsageStore usageStore = new DuckDbUsageStore(db);
+    UsageStore usageStore = ledgerStore.apply(new DuckDbUsageStore(db));
     UsageWriter writer;
     try {
       writer = new UsageWriter(usageStore, config.usage(), journalDir(config)).start(); // replays before we serve
