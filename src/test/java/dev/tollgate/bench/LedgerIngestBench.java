@@ -26,6 +26,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Arguments: {@code [records=2000000] [dir=a new temp dir] [batch-size=usage default]}.
  */
 public final class LedgerIngestBench {
+  /** Like a real priced row: a price version and a two-component breakdown. */
+  private static final Optional<String> PRICE_VERSION = Optional.of("litellm-2026-07-24:gpt-4o-mini");
+  private static final java.util.Map<String, java.math.BigDecimal> BREAKDOWN =
+      java.util.Map.of("input", new java.math.BigDecimal("0.0000456"), "output", new java.math.BigDecimal("0.0000672"));
+
   private LedgerIngestBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -73,7 +78,8 @@ public final class LedgerIngestBench {
         writer.record(new UsageRecord(Ids.requestId(), 1, s, Optional.of(s.plusMillis(120)), s.plusMillis(900),
             "key_" + (i & 63), (i & 3) == 0 ? Optional.of("user-" + (i & 1023)) : Optional.empty(), tags, "openai",
             "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "chat", (i & 1) == 0, TokenUsage.of(200 + (i & 511), 50 + (i & 127)),
-            37_500L + i, 200, Optional.empty(), (i & 15) == 0 ? Set.of(UsageFlag.ESTIMATED) : Set.of()));
+            37_500L + i, 200, Optional.empty(), (i & 15) == 0 ? Set.of(UsageFlag.ESTIMATED) : Set.of(),
+            PRICE_VERSION, BREAKDOWN));
         if ((i & 0xFFFF) == 0) {
           peakJournal = Math.max(peakJournal, writer.journalBytes());
         }
