@@ -8,28 +8,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.auth.ApiKey;
 import dev.tollgate.auth.KeyService;
 import dev.tollgate.common.Json;
-import dev.tollgate.common.TollgateException;
 import dev.tollgate.config.ModelConfig;
 import dev.tollgate.providers.Operation;
 import dev.tollgate.providers.ProviderCall;
 import dev.tollgate.providers.ProviderClient;
-import dev.tollgate.providers.ProviderReply;
 import dev.tollgate.providers.Sse;
-import dev.tollgate.providers.StreamHandle;
-import dev.tollgate.providers.StreamObserver;
-import dev.tollgate.usage.TokenUsage;
-import dev.tollgate.usage.UsageFlag;
 import dev.tollgate.web.Dialect;
-import dev.tollgate.web.ErrorMapping;
 import dev.tollgate.web.HttpError;
 import dev.tollgate.web.Web;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -41,21 +32,18 @@ import java.util.Optional;
  * provider, relay, and hand the finished exchange to the usage sink. Nothing here blocks.
  */
 public final class GatewayRoutes {
-  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
-  private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
-  private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
 
   private final KeyService keys;
   private final ModelCatalog catalog;
   private final Map<String, ProviderClient> providers;
-  private final Metering metering;
+  private final Relay relay;
   private final Clock clock;
 
   public GatewayRoutes(KeyService keys, ModelCatalog catalog, Map<String, ProviderClient> providers, Metering metering, Clock clock) {
     this.keys = requireNonNull(keys, "keys");
     this.catalog = requireNonNull(catalog, "catalog");
     this.providers = Map.copyOf(providers);
-    this.metering = requireNonNull(metering, "metering");
+    this.relay = new Relay(requireNonNull(metering, "metering"), clock);
     this.clock = requireNonNull(clock, "clock");
   }
 
@@ -100,140 +88,26 @@ public final class GatewayRoutes {
     if (ex.stream) {
       stream(ctx, ex, provider, call);
     } else {
-      provider.call(call).onComplete(ar -> {
-        if (ar.succeeded()) {
-          reply(ctx, ex, ar.result());
-        } else {
-          ctx.fail(ar.cause());
-        }
-      });
+      relay.reply(ctx, ex, provider.call(call));
     }
   }
 
-  private void reply(RoutingContext ctx, Exchange ex, ProviderReply reply) {
-    ex.firstTokenAt = clock.instant();
-    ex.usage = reply.usage();
-    ex.modelServed = reply.servedModel();
-    HttpServerResponse resp = ctx.response();
-    if (resp.closed()) {
-      ex.flags.add(UsageFlag.CLIENT_CLOSED);
-      usage(ex, 499, Optional.of("client_closed"));
-      return;
-    }
-    metering.costHeader(ex).ifPresent(usd -> resp.putHeader(Metering.COST_HEADER_NAME, usd));
-    resp.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(reply.body());
-    usage(ex, 200, Optional.empty());
-  }
-
+  /** OpenAI streams end with {@code data: [DONE]}: it is held back and sent after the cost comment. */
   private void stream(RoutingContext ctx, Exchange ex, ProviderClient provider, ProviderCall call) {
-    HttpServerResponse resp = ctx.response();
-    List<Buffer> relayed = new ArrayList<>();
-    boolean[] done = {false};
     Buffer[] heldDone = {null};
-    @SuppressWarnings("unchecked")
-    Optional<TokenUsage>[] partial = new Optional[] {Optional.empty()};
-    StreamHandle handle = provider.stream(call, new StreamObserver() {
-      @Override
-      public void onEvent(Buffer sseEvent) {
-        if (done[0]) {
-          return;
-        }
-        if (Sse.isDone(sseEvent)) {
-          heldDone[0] = sseEvent; // sent by onComplete, after the cost comment
-          return;
-        }
-        if (ex.firstTokenAt == null) {
-          ex.firstTokenAt = clock.instant();
-          resp.setChunked(true)
-              .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
-              .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE);
-        }
-        if (!ex.usageReported) {
-          relayed.add(sseEvent);
-        }
-        resp.write(sseEvent);
-      }
-
-      @Override
-      public void onPartialUsage(TokenUsage u, String servedModel) {
-        partial[0] = Optional.of(u);
-        ex.modelServed = servedModel;
-      }
-
-      @Override
-      public void onUsage(TokenUsage u, String servedModel) {
-        ex.usage = u;
-        ex.usageReported = true;
-        ex.modelServed = servedModel;
-        relayed.clear();
-      }
-
-      @Override
-      public void onComplete() {
-        if (done[0]) {
-          return;
-        }
-        done[0] = true;
-        if (!ex.usageReported) {
-          ex.usage = UsageEstimator.estimate(call.body(), relayed, partial[0]);
-          ex.flags.add(UsageFlag.ESTIMATED);
-        }
-        // The cost as an SSE comment just before [DONE]: SSE parsers (every SDK) skip comments.
-        metering.costComment(ex).ifPresent(resp::write);
-        if (heldDone[0] != null) {
-          resp.write(heldDone[0]);
-        }
-        resp.end();
-        usage(ex, 200, Optional.empty());
-      }
-
-      @Override
-      public void onError(TollgateException error) {
-        if (done[0]) {
-          return;
-        }
-        done[0] = true;
-        if (!resp.headWritten()) {
-          ctx.fail(error); // nothing sent yet: a normal error response
-          return;
-        }
-        HttpError http = ErrorMapping.of(error);
-        resp.write(Sse.data(Dialect.OPENAI.render(http)));
-        resp.end();
-        if (!ex.usageReported) {
-          ex.usage = UsageEstimator.estimate(call.body(), relayed, partial[0]);
-          ex.flags.add(UsageFlag.ESTIMATED);
-        }
-        usage(ex, http.status(), http.code());
-      }
-
-      @Override
-      public boolean writeQueueFull() {
-        return resp.writeQueueFull();
-      }
-
-      @Override
-      public void onDrain(Runnable resume) {
-        resp.drainHandler(v -> resume.run());
-      }
-    });
-    resp.closeHandler(v -> {
-      if (done[0]) {
-        return;
-      }
-      done[0] = true;
-      handle.cancel();
-      ex.flags.add(UsageFlag.CLIENT_CLOSED);
-      if (!ex.usageReported) {
-        ex.usage = UsageEstimator.estimate(call.body(), relayed, partial[0]);
-        ex.flags.add(UsageFlag.ESTIMATED);
-      }
-      usage(ex, 499, Optional.of("client_closed"));
-    });
+    relay.stream(ctx, ex, call.body(), Dialect.OPENAI, observer -> provider.stream(call, observer),
+        event -> {
+          if (Sse.isDone(event)) {
+            heldDone[0] = event;
+            return List.of();
+          }
+          return List.of(event);
+        },
+        usage -> heldDone[0] == null ? List.of() : List.of(heldDone[0]));
   }
 
   private void usage(Exchange ex, int status, Optional<String> errorClass) {
-    metering.finish(ex, status, errorClass);
+    relay.finish(ex, status, errorClass);
   }
 
   /** End-user id and tags: headers win over body fields. */

@@ -8,7 +8,6 @@ import dev.tollgate.auth.ApiKey;
 import dev.tollgate.auth.KeyService;
 import dev.tollgate.common.InvalidRequestException;
 import dev.tollgate.common.Json;
-import dev.tollgate.common.TollgateException;
 import dev.tollgate.common.UpstreamException;
 import dev.tollgate.config.ModelConfig;
 import dev.tollgate.providers.AnthropicTranslator;
@@ -18,29 +17,18 @@ import dev.tollgate.providers.Operation;
 import dev.tollgate.providers.ProviderCall;
 import dev.tollgate.providers.ProviderClient;
 import dev.tollgate.providers.ProviderReply;
-import dev.tollgate.providers.Sse;
-import dev.tollgate.providers.StreamHandle;
-import dev.tollgate.providers.StreamObserver;
-import dev.tollgate.usage.TokenUsage;
-import dev.tollgate.usage.UsageFlag;
 import dev.tollgate.web.Dialect;
-import dev.tollgate.web.ErrorMapping;
-import dev.tollgate.web.HttpError;
 import dev.tollgate.web.Web;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The Anthropic-compatible surface: {@code POST /v1/messages} (stream and non-stream) and
@@ -51,9 +39,6 @@ import java.util.function.Function;
  * dialect by path).
  */
 public final class MessagesRoutes {
-  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
-  private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
-  private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
   private static final Set<String> ROLES = Set.of("user", "assistant");
   /** Providers that reject {@code max_tokens} for reasoning models and want {@code max_completion_tokens}. */
   private static final Set<String> MAX_COMPLETION_TOKENS = Set.of("openai", "azure");
@@ -61,14 +46,14 @@ public final class MessagesRoutes {
   private final KeyService keys;
   private final ModelCatalog catalog;
   private final Map<String, ProviderClient> providers;
-  private final Metering metering;
+  private final Relay relay;
   private final Clock clock;
 
   public MessagesRoutes(KeyService keys, ModelCatalog catalog, Map<String, ProviderClient> providers, Metering metering, Clock clock) {
     this.keys = requireNonNull(keys, "keys");
     this.catalog = requireNonNull(catalog, "catalog");
     this.providers = Map.copyOf(providers);
-    this.metering = requireNonNull(metering, "metering");
+    this.relay = new Relay(requireNonNull(metering, "metering"), clock);
     this.clock = requireNonNull(clock, "clock");
   }
 
@@ -102,9 +87,9 @@ public final class MessagesRoutes {
       }
       ProviderCall call = new ProviderCall(Operation.CHAT, route, body, ex.requestId, false, forward);
       if (ex.stream) {
-        stream(ctx, ex, body, observer -> anthropic.streamMessages(call, observer), List::of, u -> List.of());
+        relay.stream(ctx, ex, body, Dialect.ANTHROPIC, observer -> anthropic.streamMessages(call, observer), List::of, u -> List.of());
       } else {
-        reply(ctx, ex, anthropic.messages(call));
+        relay.reply(ctx, ex, anthropic.messages(call));
       }
       return;
     }
@@ -114,9 +99,9 @@ public final class MessagesRoutes {
     if (ex.stream) {
       OpenAiToAnthropicStream encoder = new OpenAiToAnthropicStream(messageId, route.upstreamModel(),
           UsageEstimator.promptTokens(body));
-      stream(ctx, ex, body, observer -> provider.stream(call, observer), encoder::onEvent, encoder::finish);
+      relay.stream(ctx, ex, body, Dialect.ANTHROPIC, observer -> provider.stream(call, observer), encoder::onEvent, encoder::finish);
     } else {
-      reply(ctx, ex, provider.call(call).map(r -> {
+      relay.reply(ctx, ex, provider.call(call).map(r -> {
         JsonNode completion;
         try {
           completion = Json.MAPPER.readTree(r.body().getBytes());
@@ -126,135 +111,6 @@ public final class MessagesRoutes {
         ObjectNode msg = AnthropicTranslator.toAnthropicResponse(completion, r.usage(), messageId);
         return new ProviderReply(Buffer.buffer(Json.bytes(msg)), r.usage(), r.servedModel());
       }));
-    }
-  }
-
-  private void reply(RoutingContext ctx, Exchange ex, Future<ProviderReply> future) {
-    future.onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-        return;
-      }
-      ProviderReply reply = ar.result();
-      ex.firstTokenAt = clock.instant();
-      ex.usage = reply.usage();
-      ex.modelServed = reply.servedModel();
-      HttpServerResponse resp = ctx.response();
-      if (resp.closed()) {
-        ex.flags.add(UsageFlag.CLIENT_CLOSED);
-        record(ex, 499, Optional.of("client_closed"));
-        return;
-      }
-      metering.costHeader(ex).ifPresent(usd -> resp.putHeader(Metering.COST_HEADER_NAME, usd));
-      resp.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(reply.body());
-      record(ex, 200, Optional.empty());
-    });
-  }
-
-  /**
-   * Relays a stream to the caller as Anthropic events. {@code translate} maps each provider event to the
-   * events to write (identity for a native upstream); {@code finish} adds the closing events once usage is
-   * known. The estimator reads the provider's events, whichever format they are in.
-   */
-  private void stream(RoutingContext ctx, Exchange ex, ObjectNode request, Function<StreamObserver, StreamHandle> start,
-                      Function<Buffer, List<Buffer>> translate, Function<TokenUsage, List<Buffer>> finish) {
-    HttpServerResponse resp = ctx.response();
-    List<Buffer> relayed = new ArrayList<>();
-    boolean[] done = {false};
-    @SuppressWarnings("unchecked")
-    Optional<TokenUsage>[] partial = new Optional[] {Optional.empty()};
-    StreamHandle handle = start.apply(new StreamObserver() {
-      @Override
-      public void onEvent(Buffer event) {
-        if (done[0]) {
-          return;
-        }
-        if (!ex.usageReported) {
-          relayed.add(event);
-        }
-        write(translate.apply(event));
-      }
-
-      private void write(List<Buffer> events) {
-        for (Buffer e : events) {
-          if (ex.firstTokenAt == null) {
-            ex.firstTokenAt = clock.instant();
-            resp.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM).putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE);
-          }
-          resp.write(e);
-        }
-      }
-
-      @Override
-      public void onPartialUsage(TokenUsage u, String servedModel) {
-        partial[0] = Optional.of(u);
-        ex.modelServed = servedModel;
-      }
-
-      @Override
-      public void onUsage(TokenUsage u, String servedModel) {
-        ex.usage = u;
-        ex.usageReported = true;
-        ex.modelServed = servedModel;
-        relayed.clear();
-      }
-
-      @Override
-      public void onComplete() {
-        if (done[0]) {
-          return;
-        }
-        done[0] = true;
-        estimateIfMissing(ex, request, relayed, partial[0]);
-        write(finish.apply(ex.usage));
-        metering.costComment(ex).ifPresent(resp::write); // an SSE comment: parsers skip it
-        resp.end();
-        record(ex, 200, Optional.empty());
-      }
-
-      @Override
-      public void onError(TollgateException error) {
-        if (done[0]) {
-          return;
-        }
-        done[0] = true;
-        if (!resp.headWritten()) {
-          ctx.fail(error); // nothing sent yet: a normal error response, in Anthropic's shape
-          return;
-        }
-        HttpError http = ErrorMapping.of(error);
-        resp.write(Sse.event("error", Dialect.ANTHROPIC.render(http)));
-        resp.end();
-        estimateIfMissing(ex, request, relayed, partial[0]);
-        record(ex, http.status(), http.code());
-      }
-
-      @Override
-      public boolean writeQueueFull() {
-        return resp.writeQueueFull();
-      }
-
-      @Override
-      public void onDrain(Runnable resume) {
-        resp.drainHandler(v -> resume.run());
-      }
-    });
-    resp.closeHandler(v -> {
-      if (done[0]) {
-        return;
-      }
-      done[0] = true;
-      handle.cancel();
-      ex.flags.add(UsageFlag.CLIENT_CLOSED);
-      estimateIfMissing(ex, request, relayed, partial[0]);
-      record(ex, 499, Optional.of("client_closed"));
-    });
-  }
-
-  private static void estimateIfMissing(Exchange ex, ObjectNode request, List<Buffer> relayed, Optional<TokenUsage> partial) {
-    if (!ex.usageReported) {
-      ex.usage = UsageEstimator.estimate(request, relayed, partial);
-      ex.flags.add(UsageFlag.ESTIMATED);
     }
   }
 
@@ -327,6 +183,6 @@ public final class MessagesRoutes {
   }
 
   private void record(Exchange ex, int status, Optional<String> errorClass) {
-    metering.finish(ex, status, errorClass);
+    relay.finish(ex, status, errorClass);
   }
 }
