@@ -40,18 +40,8 @@ final class AdminClient {
 
   /** Streams a GET response body to {@code out} (exports). */
   void download(String path, java.io.OutputStream out) {
-    HttpResponse<java.io.InputStream> resp;
-    try {
-      resp = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET()
-          .header("authorization", "Bearer " + masterKey).build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (ConnectException e) {
-      throw new CliException("no Tollgate server at " + baseUrl + " (start one with ./tollgate serve, or pass --url)");
-    } catch (IOException e) {
-      throw new CliException("cannot reach " + baseUrl + ": " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException("interrupted");
-    }
+    HttpResponse<java.io.InputStream> resp = exchange(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET()
+        .header("authorization", "Bearer " + masterKey).build(), HttpResponse.BodyHandlers.ofInputStream());
     try (java.io.InputStream in = resp.body()) {
       if (resp.statusCode() / 100 != 2) {
         JsonNode body = Json.MAPPER.readTree(in.readAllBytes());
@@ -64,11 +54,10 @@ final class AdminClient {
     }
   }
 
-  private JsonNode send(HttpRequest.Builder request) {
-    HttpResponse<byte[]> resp;
+  /** Sends, turning connection problems into messages a user can act on. */
+  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
     try {
-      resp = http.send(request.header("authorization", "Bearer " + masterKey).timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      return http.send(request, handler);
     } catch (ConnectException e) {
       throw new CliException("no Tollgate server at " + baseUrl + " (start one with ./tollgate serve, or pass --url)");
     } catch (IOException e) {
@@ -77,6 +66,11 @@ final class AdminClient {
       Thread.currentThread().interrupt();
       throw new CliException("interrupted");
     }
+  }
+
+  private JsonNode send(HttpRequest.Builder request) {
+    HttpResponse<byte[]> resp = exchange(request.header("authorization", "Bearer " + masterKey)
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
     JsonNode body;
     try {
       body = Json.MAPPER.readTree(resp.body());

@@ -17,7 +17,6 @@ import dev.tollgate.web.Dialect;
 import dev.tollgate.web.HttpError;
 import dev.tollgate.web.Web;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
