@@ -122,8 +122,8 @@ final class UsageCommand implements Runnable {
         List<JsonNode> rows = newestFirst(client.get(q));
         java.util.Collections.reverse(rows); // oldest first, like tail
         if (!json) {
-          System.out.printf("%-24s %-32s %-18s %-12s %-6s %4s %8s %8s %7s %s%n", "STARTED", "REQUEST ID", "MODEL", "KEY",
-              "STREAM", "HTTP", "IN", "OUT", "MS", "FLAGS");
+          System.out.printf("%-24s %-32s %-18s %-12s %-6s %4s %8s %8s %7s %14s %s%n", "STARTED", "REQUEST ID", "MODEL", "KEY",
+              "STREAM", "HTTP", "IN", "OUT", "MS", "COST USD", "FLAGS");
         }
         print(rows, seen);
         while (follow) {
@@ -155,11 +155,12 @@ final class UsageCommand implements Runnable {
           System.out.println(r);
           continue;
         }
-        System.out.printf("%-24s %-32s %-18s %-12s %-6s %4d %8d %8d %7d %s%n", r.path("started_at").asText(),
+        System.out.printf("%-24s %-32s %-18s %-12s %-6s %4d %8d %8d %7d %14s %s%n", r.path("started_at").asText(),
             Commands.cut(r.path("request_id").asText(), 32), Commands.cut(r.path("model_requested").asText(), 18),
             Commands.cut(r.path("key_id").asText(), 12), r.path("stream").asBoolean() ? "yes" : "no", r.path("status").asInt(),
             r.path("tokens").path("input").asLong() + r.path("tokens").path("cache_read").asLong(),
-            r.path("tokens").path("output").asLong(), r.path("latency_ms").asLong(), r.path("flags").toString());
+            r.path("tokens").path("output").asLong(), r.path("latency_ms").asLong(), r.path("cost_usd").asText(),
+            r.path("flags").toString());
       }
       System.out.flush();
     }
