@@ -49,7 +49,7 @@ public final class Metrics {
   private final Map<RequestSeries, Counter> requests = new ConcurrentHashMap<>();
   private final Map<ModelSeries, ModelMeters> byModel = new ConcurrentHashMap<>();
   private final Map<EndpointSeries, Timers> timers = new ConcurrentHashMap<>();
-  private final Map<ModelSeries, Counter> unpriced = new ConcurrentHashMap<>();
+  private final Map<String, Counter> unpriced = new ConcurrentHashMap<>();
 
   private record RequestSeries(String endpoint, String provider, String model, String status) {}
 
@@ -151,11 +151,14 @@ public final class Metrics {
     }
   }
 
+  /**
+   * By provider only: the event names the served model (often a dated upstream name), which would spend
+   * the model cap on names the other metrics never use. The ledger and the log have the model.
+   */
   void unpriced(UnpricedUsage u) {
-    String provider = u.provider().isEmpty() ? NONE : u.provider();
-    unpriced.computeIfAbsent(new ModelSeries(provider, models.label(u.model())),
-        s -> Counter.builder("tollgate.unpriced.requests").description("Requests that consumed tokens on a model with no price")
-            .tags("provider", s.provider(), "model", s.model()).register(registry)).increment();
+    unpriced.computeIfAbsent(u.provider().isEmpty() ? NONE : u.provider(),
+        p -> Counter.builder("tollgate.unpriced.requests").description("Requests that consumed tokens on a model with no price")
+            .tags("provider", p).register(registry)).increment();
   }
 
   /** {@code 2xx}, {@code 3xx}, {@code 4xx}, {@code 5xx}; 429 (limited) and 499 (caller went away) keep their own value. */

@@ -79,14 +79,15 @@ class MetricsTest {
     }
     Scrape s = scrape();
     for (String metric : List.of("tollgate_requests_total", "tollgate_tokens_total", "tollgate_cost_usd_total",
-        "tollgate_request_duration_seconds_count", "tollgate_time_to_first_token_seconds_count",
-        "tollgate_unpriced_requests_total")) {
+        "tollgate_request_duration_seconds_count", "tollgate_time_to_first_token_seconds_count")) {
       assertThat(s.values(metric, "model")).as(metric).containsExactly("model-0", "model-1", "model-2", "other");
       assertThat(s.matching(metric)).as(metric)
           .allSatisfy(sample -> assertThat(sample.labels()).doesNotContainKeys("key", "key_id", "user", "request_id"));
     }
     assertThat(s.sum("tollgate_requests_total", "model", "other")).isEqualTo(17);
-    assertThat(s.sum("tollgate_unpriced_requests_total")).isEqualTo(20);
+    assertThat(s.matching("tollgate_unpriced_requests_total")).singleElement()
+        .satisfies(u -> assertThat(u.labels()).containsExactly(java.util.Map.entry("provider", "mock")))
+        .satisfies(u -> assertThat(u.value()).isEqualTo(20));
   }
 
   @Test
