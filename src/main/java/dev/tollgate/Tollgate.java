@@ -11,6 +11,8 @@ import dev.tollgate.gateway.GatewayRoutes;
 import dev.tollgate.gateway.Metering;
 import dev.tollgate.gateway.MessagesRoutes;
 import dev.tollgate.gateway.ModelCatalog;
+import dev.tollgate.metrics.Metrics;
+import dev.tollgate.metrics.MetricsRoutes;
 import dev.tollgate.pricing.PriceCatalog;
 import dev.tollgate.pricing.PriceRoutes;
 import dev.tollgate.pricing.Pricing;
@@ -76,7 +78,7 @@ public final class Tollgate implements AutoCloseable {
 
   /** Everything the routes need; shared by all verticles. */
   public record Services(TollgateConfig config, KeyService keys, ModelCatalog catalog, UsageStore usageStore,
-                         UsageWriter usageWriter, Pricing pricing, EventBus events, Clock clock,
+                         UsageWriter usageWriter, Pricing pricing, EventBus events, Metrics metrics, Clock clock,
                          AtomicBoolean started) {}
 
   private Tollgate(TollgateConfig config, Vertx vertx, Database db, KeyService keys, UsageStore usageStore,
@@ -115,12 +117,13 @@ public final class Tollgate implements AutoCloseable {
     }
     EventBus events = new EventBus();
     events.subscribe(UnpricedUsage.class, new UnpricedLog()::accept);
+    Metrics metrics = new Metrics(events, writer::stats);
     Pricing pricing = new Pricing(PriceCatalog.bundled(), config.pricing(), new DuckDbPriceOverrideStore(db), clock);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops())
         .setPreferNativeTransport(true));
     Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated);
-    Services services = new Services(config, keys, new ModelCatalog(config.models()), usageStore, writer, pricing, events, clock,
-        tollgate.started);
+    Services services = new Services(config, keys, new ModelCatalog(config.models()), usageStore, writer, pricing, events, metrics,
+        clock, tollgate.started);
     try {
       tollgate.deploy(services);
     } catch (RuntimeException e) {
@@ -190,6 +193,7 @@ public final class Tollgate implements AutoCloseable {
     GatewayRoutes gateway = new GatewayRoutes(s.keys(), s.catalog(), providers, metering, s.clock());
     Router router = HttpRoutes.base(vertx, s.config().server().bodyLimitBytes(), gateway::recordFailure);
     HealthRoutes.register(router, VERSION, s.started()::get, s.usageWriter()::storeHealthy, s.usageWriter()::stats);
+    MetricsRoutes.register(router, s.metrics());
     gateway.register(router);
     new MessagesRoutes(s.keys(), s.catalog(), providers, metering, s.clock()).register(router);
     AdminGuard.register(router, s.keys());

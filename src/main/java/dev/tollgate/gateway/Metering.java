@@ -9,6 +9,7 @@ import dev.tollgate.pricing.Pricing;
 import dev.tollgate.pricing.ServiceTier;
 import dev.tollgate.pricing.UnpricedUsage;
 import dev.tollgate.usage.UsageFlag;
+import dev.tollgate.usage.UsageRecorded;
 import dev.tollgate.usage.UsageSink;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
@@ -21,7 +22,7 @@ import java.util.Optional;
 /**
  * Turns a finished exchange into money and a ledger row: prices its usage at the prices in effect when
  * the request started, flags unpriced models (and publishes {@link UnpricedUsage}), and hands the row to
- * the usage sink. Costing is a read of an immutable catalog plus BigDecimal arithmetic: no I/O.
+ * the usage sink, then publishes {@link UsageRecorded}. Costing is a read of an immutable catalog plus BigDecimal arithmetic: no I/O.
  */
 public final class Metering {
   /** The response header with the request's cost in USD, e.g. {@code 0.000012345}. */
@@ -71,7 +72,10 @@ public final class Metering {
             ex.modelServed.isEmpty() ? ex.upstreamModel : ex.modelServed, ex.startedAt, String.join("; ", c.notes())));
       }
     }
-    ex.toRecord(clock.instant(), status, errorClass, nanos, version, breakdown).ifPresent(sink::record);
+    ex.toRecord(clock.instant(), status, errorClass, nanos, version, breakdown).ifPresent(r -> {
+      sink.record(r);
+      events.publish(new UsageRecorded(r));
+    });
   }
 
   /** Exact USD per price component, summed over the cost's lines. */
