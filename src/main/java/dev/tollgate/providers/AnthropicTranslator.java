@@ -41,8 +41,8 @@ public final class AnthropicTranslator {
       String p = "messages[" + i + "]";
       switch (m.path("role").asText()) {
         case "system", "developer" -> system.addAll(textBlocks(m.get("content"), p + ".content"));
-        case "user" -> append(messages, "user", userBlocks(m.get("content"), p + ".content"));
-        case "assistant" -> append(messages, "assistant", assistantBlocks(m, p));
+        case "user" -> Turns.append(messages, "user", "content", userBlocks(m.get("content"), p + ".content"));
+        case "assistant" -> Turns.append(messages, "assistant", "content", assistantBlocks(m, p));
         case "tool" -> {
           ObjectNode result = Json.object().put("type", "tool_result").put("tool_use_id", m.path("tool_call_id").asText());
           JsonNode content = m.get("content");
@@ -52,7 +52,7 @@ public final class AnthropicTranslator {
             result.put("content", ChatContent.text(content));
           }
           ArrayNode blocks = Json.MAPPER.createArrayNode().add(result);
-          append(messages, "user", blocks);
+          Turns.append(messages, "user", "content", blocks);
         }
         default -> throw new InvalidRequestException(p + ".role", p + ".role: '" + m.path("role").asText()
             + "' (expected: system, developer, user, assistant or tool; legacy function messages cannot be sent to Anthropic)");
@@ -271,21 +271,6 @@ public final class AnthropicTranslator {
       // fall through
     }
     throw new InvalidRequestException(param, param + ": not a JSON object (expected: the tool call's arguments as a JSON object string)");
-  }
-
-  /** Consecutive messages of one role become one message (tool results after a tool call, for example). */
-  private static void append(ArrayNode messages, String role, ArrayNode blocks) {
-    if (blocks.isEmpty()) {
-      return;
-    }
-    if (!messages.isEmpty()) {
-      ObjectNode last = (ObjectNode) messages.get(messages.size() - 1);
-      if (last.path("role").asText().equals(role)) {
-        ((ArrayNode) last.get("content")).addAll(blocks);
-        return;
-      }
-    }
-    messages.addObject().put("role", role).set("content", blocks);
   }
 
   /** A message that is one plain text block is sent as a string, as Anthropic's own examples do. */

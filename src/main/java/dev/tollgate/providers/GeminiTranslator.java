@@ -54,7 +54,7 @@ public final class GeminiTranslator {
             system.addObject().put("text", text);
           }
         }
-        case "user" -> append(contents, "user", userParts(m.get("content"), p + ".content"));
+        case "user" -> Turns.append(contents, "user", "parts", userParts(m.get("content"), p + ".content"));
         case "assistant" -> {
           ArrayNode parts = Json.MAPPER.createArrayNode();
           String text = ChatContent.text(m.get("content"));
@@ -77,7 +77,7 @@ public final class GeminiTranslator {
               part.put("thoughtSignature", signature);
             }
           }
-          append(contents, "model", parts);
+          Turns.append(contents, "model", "parts", parts);
         }
         case "tool" -> {
           String id = m.path("tool_call_id").asText();
@@ -94,7 +94,7 @@ public final class GeminiTranslator {
           fr.set("response", response);
           ArrayNode parts = Json.MAPPER.createArrayNode();
           parts.addObject().set("functionResponse", fr);
-          append(contents, "user", parts);
+          Turns.append(contents, "user", "parts", parts);
         }
         default -> throw new InvalidRequestException(p + ".role", p + ".role: '" + m.path("role").asText()
             + "' (expected: system, developer, user, assistant or tool; legacy function messages cannot be sent to Gemini)");
@@ -284,20 +284,6 @@ public final class GeminiTranslator {
       return "application/pdf";
     }
     return "image/jpeg";
-  }
-
-  private static void append(ArrayNode contents, String role, ArrayNode parts) {
-    if (parts.isEmpty()) {
-      return;
-    }
-    if (!contents.isEmpty()) {
-      ObjectNode last = (ObjectNode) contents.get(contents.size() - 1);
-      if (last.path("role").asText().equals(role)) {
-        ((ArrayNode) last.get("parts")).addAll(parts);
-        return;
-      }
-    }
-    contents.addObject().put("role", role).set("parts", parts);
   }
 
   private static JsonNode parseObject(String text) {
