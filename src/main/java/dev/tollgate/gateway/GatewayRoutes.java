@@ -87,7 +87,7 @@ public final class GatewayRoutes {
     if (ex.stream) {
       stream(ctx, ex, provider, call);
     } else {
-      relay.reply(ctx, ex, provider.call(call));
+      relay.reply(ctx, ex, call.body(), call.cancellation(), provider.call(call));
     }
   }
 

@@ -88,7 +88,7 @@ public final class MessagesRoutes {
       if (ex.stream) {
         relay.stream(ctx, ex, body, Dialect.ANTHROPIC, observer -> anthropic.streamMessages(call, observer), List::of, u -> List.of());
       } else {
-        relay.reply(ctx, ex, anthropic.messages(call));
+        relay.reply(ctx, ex, body, call.cancellation(), anthropic.messages(call));
       }
       return;
     }
@@ -100,7 +100,7 @@ public final class MessagesRoutes {
           UsageEstimator.promptTokens(body));
       relay.stream(ctx, ex, body, Dialect.ANTHROPIC, observer -> provider.stream(call, observer), encoder::onEvent, encoder::finish);
     } else {
-      relay.reply(ctx, ex, provider.call(call).map(r -> {
+      relay.reply(ctx, ex, body, call.cancellation(), provider.call(call).map(r -> {
         JsonNode completion;
         try {
           completion = Json.MAPPER.readTree(r.body().getBytes());

@@ -2,6 +2,7 @@ package dev.tollgate.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.common.TollgateException;
+import dev.tollgate.providers.Cancellation;
 import dev.tollgate.providers.ProviderReply;
 import dev.tollgate.providers.Sse;
 import dev.tollgate.providers.StreamHandle;
@@ -45,9 +46,30 @@ final class Relay {
     metering.finish(ex, status, errorClass);
   }
 
-  /** A complete answer: cost header, body, ledger row (499 if the caller left while we waited). */
-  void reply(RoutingContext ctx, Exchange ex, Future<ProviderReply> answer) {
+  /**
+   * A complete answer: cost header, body, ledger row. If the caller hangs up first, the upstream call is
+   * cancelled (nobody pays for tokens nobody reads) and the row is 499, CLIENT_CLOSED, with the input
+   * estimated from the request (the provider never reported usage).
+   */
+  void reply(RoutingContext ctx, Exchange ex, ObjectNode request, Cancellation cancellation, Future<ProviderReply> answer) {
+    HttpServerResponse resp = ctx.response();
+    boolean[] answered = {false};
+    resp.closeHandler(v -> {
+      if (answered[0]) {
+        return;
+      }
+      answered[0] = true;
+      cancellation.cancel();
+      ex.flags.add(UsageFlag.CLIENT_CLOSED);
+      ex.usage = UsageEstimator.estimate(request, List.of(), Optional.empty());
+      ex.flags.add(UsageFlag.ESTIMATED);
+      finish(ex, 499, Optional.of("client_closed"));
+    });
     answer.onComplete(ar -> {
+      if (answered[0]) {
+        return; // the caller left; already recorded
+      }
+      answered[0] = true;
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
@@ -56,7 +78,6 @@ final class Relay {
       ex.firstTokenAt = clock.instant();
       ex.usage = reply.usage();
       ex.modelServed = reply.servedModel();
-      HttpServerResponse resp = ctx.response();
       if (resp.closed()) {
         ex.flags.add(UsageFlag.CLIENT_CLOSED);
         finish(ex, 499, Optional.of("client_closed"));

@@ -36,7 +36,7 @@ public final class AnthropicProvider implements ProviderClient, MessagesClient {
       return Future.failedFuture(chatOnly(call, http.provider()));
     }
     ObjectNode body = AnthropicTranslator.toAnthropicRequest(call.body(), call.model());
-    return http.call(http.post(url(call.model()), headers(call), false), body).map(msg -> {
+    return http.call(http.post(url(call.model()), headers(call), false), body, call.cancellation()).map(msg -> {
       TokenUsage usage = AnthropicUsage.parse(msg.get("usage"));
       ObjectNode out = AnthropicTranslator.toOpenAiResponse(msg, clock.instant().getEpochSecond(), usage);
       return new ProviderReply(Buffer.buffer(Json.bytes(out)), usage, msg.path("model").asText(call.model().upstreamModel()));
@@ -61,7 +61,7 @@ public final class AnthropicProvider implements ProviderClient, MessagesClient {
     ObjectNode body = call.body().deepCopy();
     body.put("model", call.model().upstreamModel());
     body.remove("stream");
-    return http.call(http.post(url(call.model()), headers(call), false), body).map(msg ->
+    return http.call(http.post(url(call.model()), headers(call), false), body, call.cancellation()).map(msg ->
         new ProviderReply(Buffer.buffer(Json.bytes(msg)), AnthropicUsage.parse(msg.get("usage")),
             msg.path("model").asText(call.model().upstreamModel())));
   }

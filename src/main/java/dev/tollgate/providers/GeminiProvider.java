@@ -32,7 +32,7 @@ public final class GeminiProvider implements ProviderClient {
       return Future.failedFuture(AnthropicProvider.chatOnly(call, http.provider()));
     }
     ObjectNode body = GeminiTranslator.toGeminiRequest(call.body(), call.model());
-    return http.call(http.post(url(call.model(), false), headers(call), false), body).map(resp -> {
+    return http.call(http.post(url(call.model(), false), headers(call), false), body, call.cancellation()).map(resp -> {
       TokenUsage usage = GeminiUsage.parse(resp.get("usageMetadata"));
       ObjectNode out = GeminiTranslator.toOpenAiResponse(resp, "chatcmpl-" + call.requestId(), call.model().upstreamModel(),
           clock.instant().getEpochSecond(), usage);

@@ -47,7 +47,13 @@ public final class MockProvider implements ProviderClient {
     Buffer body = Buffer.buffer(Json.bytes(answer.complete()));
     Promise<ProviderReply> promise = Promise.promise();
     ProviderReply reply = new ProviderReply(body, answer.usage(), call.model().upstreamModel());
-    after(config.latency().toMillis(), () -> promise.complete(reply));
+    long latency = config.latency().toMillis();
+    if (latency > 0) {
+      long timer = vertx.setTimer(latency, id -> promise.tryComplete(reply));
+      call.cancellation().onCancel(() -> vertx.cancelTimer(timer)); // a hung-up caller gets no answer generated
+    } else {
+      vertx.runOnContext(v -> promise.tryComplete(reply));
+    }
     return promise.future();
   }
 

@@ -86,7 +86,10 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
     ObjectNode body = call.body();
     body.put("model", call.model().upstreamModel());
     return http.request(options(call, false))
-        .compose(req -> req.send(Buffer.buffer(Json.bytes(body))))
+        .compose(req -> {
+          call.cancellation().resets(req);
+          return req.send(Buffer.buffer(Json.bytes(body)));
+        })
         .compose(resp -> {
           keepTimingOut(resp);
           return resp.body().map(buf -> reply(call, resp, buf));

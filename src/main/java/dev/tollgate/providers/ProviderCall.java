@@ -16,8 +16,9 @@ import java.util.Map;
  *     {@code /v1/messages} pass-through: {@code anthropic-beta}); lower-case names
  */
 public record ProviderCall(Operation operation, ModelConfig model, ObjectNode body, String requestId,
-                           boolean clientWantsUsage, Map<String, String> forwardHeaders) {
+                           boolean clientWantsUsage, Map<String, String> forwardHeaders, Cancellation cancellation) {
   public ProviderCall {
+    requireNonNull(cancellation, "cancellation");
     requireNonNull(operation, "operation");
     requireNonNull(model, "model");
     requireNonNull(body, "body");
@@ -27,5 +28,10 @@ public record ProviderCall(Operation operation, ModelConfig model, ObjectNode bo
 
   public ProviderCall(Operation operation, ModelConfig model, ObjectNode body, String requestId, boolean clientWantsUsage) {
     this(operation, model, body, requestId, clientWantsUsage, Map.of());
+  }
+
+  public ProviderCall(Operation operation, ModelConfig model, ObjectNode body, String requestId, boolean clientWantsUsage,
+                      Map<String, String> forwardHeaders) {
+    this(operation, model, body, requestId, clientWantsUsage, forwardHeaders, new Cancellation());
   }
 }

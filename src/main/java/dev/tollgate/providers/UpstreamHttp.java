@@ -70,9 +70,12 @@ final class UpstreamHttp {
   }
 
   /** A non-streamed call: the parsed JSON answer, or a failed future with a {@code TollgateException}. */
-  Future<JsonNode> call(RequestOptions options, JsonNode body) {
+  Future<JsonNode> call(RequestOptions options, JsonNode body, Cancellation cancellation) {
     return http.request(options)
-        .compose(req -> req.send(Buffer.buffer(Json.bytes(body))))
+        .compose(req -> {
+          cancellation.resets(req);
+          return req.send(Buffer.buffer(Json.bytes(body)));
+        })
         .compose(resp -> resp.body().map(buf -> {
           if (resp.statusCode() / 100 != 2) {
             throw error(resp.statusCode(), buf);

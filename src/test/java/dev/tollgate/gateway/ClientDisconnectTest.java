@@ -100,9 +100,13 @@ class ClientDisconnectTest {
   }
 
   @Test
-  void nonStreamedCall_clientClosesBeforeTheAnswer_recordsStatus499WithTheUpstreamUsage() throws Exception {
-    upstream.replyWith((req, vertx) -> vertx.setTimer(500, id -> req.response().putHeader("content-type", "application/json")
-        .end(FakeUpstream.chatCompletion(UPSTREAM_MODEL, "too late", 7, 3))));
+  void nonStreamedCall_clientClosesBeforeTheAnswer_cancelsTheUpstreamAndRecords499Estimated() throws Exception {
+    upstream.replyWith((req, vertx) -> vertx.setTimer(2_000, id -> {
+      if (!req.response().closed()) {
+        req.response().putHeader("content-type", "application/json").end(FakeUpstream.chatCompletion(UPSTREAM_MODEL, "too late", 7, 3));
+      }
+    }));
+    int closedBefore = upstream.closedConnections();
     String requestId = RequestIds.next();
     byte[] body = "{\"model\":\"slow-up\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes(StandardCharsets.UTF_8);
 
@@ -117,9 +121,15 @@ class ClientDisconnectTest {
 
     UsageRecord row = gateway.awaitUsage(requestId);
     assertThat(row.status()).isEqualTo(499);
-    assertThat(row.flags()).contains(UsageFlag.CLIENT_CLOSED);
-    assertThat(row.usage().totalInputTokens()).as("the upstream was paid anyway").isEqualTo(7);
-    assertThat(row.usage().totalOutputTokens()).isEqualTo(3);
+    assertThat(row.flags()).contains(UsageFlag.CLIENT_CLOSED, UsageFlag.ESTIMATED);
+    // the provider never reported usage: the prompt is counted with the tokenizer, no output was received
+    assertThat(row.usage().totalInputTokens()).isPositive();
+    assertThat(row.usage().totalOutputTokens()).isZero();
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (upstream.closedConnections() == closedBefore && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(upstream.closedConnections()).as("the upstream request was reset, not left running").isGreaterThan(closedBefore);
   }
 
   /** Sends a streaming request over a raw socket, reads up to the first SSE event, then closes the socket. */
