@@ -7,6 +7,7 @@ package dev.tollgate.common;
 public final class UpstreamException extends TollgateException {
   private final String provider;
   private final int upstreamStatus;
+  private java.util.Optional<java.time.Duration> retryAfter = java.util.Optional.empty();
 
   public UpstreamException(String provider, int upstreamStatus, String message) {
     super(message);
@@ -18,6 +19,17 @@ public final class UpstreamException extends TollgateException {
     super(message, cause);
     this.provider = provider;
     this.upstreamStatus = 0;
+  }
+
+  /** The same failure, carrying the upstream's {@code Retry-After} (passed on to the caller with a 429). */
+  public UpstreamException withRetryAfter(java.util.Optional<java.time.Duration> retryAfter) {
+    UpstreamException e = new UpstreamException(provider, upstreamStatus, getMessage());
+    e.retryAfter = retryAfter;
+    return e;
+  }
+
+  public java.util.Optional<java.time.Duration> retryAfter() {
+    return retryAfter;
   }
 
   public String provider() {

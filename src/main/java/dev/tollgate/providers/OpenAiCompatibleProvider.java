@@ -22,6 +22,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -99,7 +100,7 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
 
   private ProviderReply reply(ProviderCall call, HttpClientResponse resp, Buffer buf) {
     if (resp.statusCode() / 100 != 2) {
-      throw upstreamError(resp.statusCode(), buf);
+      throw upstreamError(resp.statusCode(), buf).withRetryAfter(RetryAfter.parse(resp.getHeader("retry-after"), Clock.systemUTC()));
     }
     // Only "usage" and "model" are needed: a streaming pass skips the choices instead of building a tree.
     JsonNode usage = null;
@@ -153,7 +154,8 @@ public final class OpenAiCompatibleProvider implements ProviderClient {
           if (resp.statusCode() / 100 != 2) {
             resp.body().onComplete(ar -> {
               if (finished.compareAndSet(false, true)) {
-                observer.onError(upstreamError(resp.statusCode(), ar.succeeded() ? ar.result() : Buffer.buffer()));
+                observer.onError(upstreamError(resp.statusCode(), ar.succeeded() ? ar.result() : Buffer.buffer())
+                    .withRetryAfter(RetryAfter.parse(resp.getHeader("retry-after"), Clock.systemUTC())));
               }
             });
             return;

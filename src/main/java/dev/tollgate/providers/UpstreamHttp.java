@@ -78,7 +78,7 @@ final class UpstreamHttp {
         })
         .compose(resp -> resp.body().map(buf -> {
           if (resp.statusCode() / 100 != 2) {
-            throw error(resp.statusCode(), buf);
+            throw error(resp.statusCode(), buf).withRetryAfter(RetryAfter.parse(resp.getHeader("retry-after"), java.time.Clock.systemUTC()));
           }
           try {
             return Json.MAPPER.readTree(buf.getBytes());
@@ -117,7 +117,8 @@ final class UpstreamHttp {
         .onFailure(e -> relay.fail(translate(e)))
         .onSuccess(resp -> {
           if (resp.statusCode() / 100 != 2) {
-            resp.body().onComplete(ar -> relay.fail(error(resp.statusCode(), ar.succeeded() ? ar.result() : Buffer.buffer())));
+            resp.body().onComplete(ar -> relay.fail(error(resp.statusCode(), ar.succeeded() ? ar.result() : Buffer.buffer())
+                .withRetryAfter(RetryAfter.parse(resp.getHeader("retry-after"), java.time.Clock.systemUTC()))));
             return;
           }
           relay(resp, relay, decoder);

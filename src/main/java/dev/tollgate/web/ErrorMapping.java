@@ -66,7 +66,7 @@ public final class ErrorMapping {
     int s = e.upstreamStatus();
     return switch (s) {
       case 400, 404, 413, 422 -> error(s == 422 ? 400 : s, "invalid_request_error", "invalid_request_error", "upstream_rejected", e.param(), e.getMessage());
-      case 429 -> new HttpError(429, "rate_limit_error", "rate_limit_error", Optional.of("upstream_rate_limited"), e.param(), e.getMessage(), Optional.empty());
+      case 429 -> new HttpError(429, "rate_limit_error", "rate_limit_error", Optional.of("upstream_rate_limited"), e.param(), e.getMessage(), e.retryAfter());
       default -> error(502, "upstream_error", "api_error", "upstream_error", e.param(), e.getMessage());
     };
   }

@@ -203,6 +203,18 @@ class OpenAiCompatibleProviderTest {
   }
 
   @Test
+  void upstream429WithRetryAfter_passesItOnToTheCaller() {
+    String body = FakeUpstream.error("Rate limit reached for requests", "requests", "rate_limit_exceeded");
+    upstream.replyWith((req, vertx) -> req.response().setStatusCode(429).putHeader("content-type", "application/json")
+        .putHeader("retry-after", "7").end(body));
+
+    HttpResponse<String> resp = gateway.post(CHAT, key.secret(), "{\"model\":\"up-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+    assertError(resp, 429, "rate_limit_error", "upstream_rate_limited");
+    assertThat(resp.headers().firstValue("retry-after")).hasValue("7");
+  }
+
+  @Test
   void upstream200WithoutJson_returns502() {
     upstream.replyWith((req, vertx) -> req.response().putHeader("content-type", "text/html").end("<html>proxy error</html>"));
 
