@@ -17,7 +17,7 @@ root="$(dirname "$here")"
 cd "$root"
 
 DURATION="${BENCH_DURATION:-15}"          # seconds of each measured wrk run and each fixed-rate run
-WARMUP="${BENCH_WARMUP:-15}"              # seconds of unrecorded wrk load before each target's measurements (JIT)
+WARMUP="${BENCH_WARMUP:-60}"              # seconds of unrecorded wrk load before each target's measurements (JIT: 15 s was not enough on one core)
 RATE="${BENCH_RATE:-1000}"                # requests per second in the latency phase
 RATE_CONNS="${BENCH_RATE_CONNECTIONS:-32}"
 WRK_THREADS="${BENCH_WRK_THREADS:-2}"
