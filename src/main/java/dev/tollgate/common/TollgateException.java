@@ -11,7 +11,7 @@ public abstract sealed class TollgateException extends RuntimeException
     permits InvalidRequestException, AuthenticationException, PermissionDeniedException,
         ModelNotFoundException, NotFoundException, ConflictException, PayloadTooLargeException,
         RateLimitedException, UpstreamException, UpstreamTimeoutException, UnavailableException,
-        ConfigException {
+        ConfigException, MethodNotAllowedException {
 
   protected TollgateException(String message) {
     super(message);

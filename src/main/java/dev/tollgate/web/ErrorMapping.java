@@ -4,6 +4,7 @@ import dev.tollgate.common.AuthenticationException;
 import dev.tollgate.common.ConfigException;
 import dev.tollgate.common.ConflictException;
 import dev.tollgate.common.InvalidRequestException;
+import dev.tollgate.common.MethodNotAllowedException;
 import dev.tollgate.common.ModelNotFoundException;
 import dev.tollgate.common.NotFoundException;
 import dev.tollgate.common.PayloadTooLargeException;
@@ -41,6 +42,8 @@ public final class ErrorMapping {
           error(404, "invalid_request_error", "not_found_error", "model_not_found", param, msg);
       case NotFoundException e ->
           error(404, "invalid_request_error", "not_found_error", "not_found", param, msg);
+      case MethodNotAllowedException e ->
+          error(405, "invalid_request_error", "invalid_request_error", "method_not_allowed", param, msg);
       case ConflictException e ->
           error(409, "invalid_request_error", "invalid_request_error", "conflict", param, msg);
       case PayloadTooLargeException e ->

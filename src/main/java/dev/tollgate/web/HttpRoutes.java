@@ -1,6 +1,7 @@
 package dev.tollgate.web;
 
 import dev.tollgate.common.InvalidRequestException;
+import dev.tollgate.common.MethodNotAllowedException;
 import dev.tollgate.common.NotFoundException;
 import dev.tollgate.common.PayloadTooLargeException;
 import io.vertx.core.Vertx;
@@ -43,11 +44,8 @@ public final class HttpRoutes {
     router.route().failureHandler(ctx -> fail(ctx, bodyLimitBytes, onFailure));
     router.errorHandler(404, ctx -> render(ctx, ErrorMapping.of(
         new NotFoundException("endpoint", ctx.request().method() + " " + ctx.request().path())), onFailure));
-    router.errorHandler(405, ctx -> {
-      HttpError e = ErrorMapping.of(new InvalidRequestException(null,
-          "method " + ctx.request().method() + " is not allowed on " + ctx.request().path(), "method_not_allowed"));
-      render(ctx, new HttpError(405, e.openAiType(), e.anthropicType(), e.code(), e.param(), e.message(), e.retryAfter()), onFailure);
-    });
+    router.errorHandler(405, ctx -> render(ctx, ErrorMapping.of(
+        new MethodNotAllowedException(ctx.request().method().name(), ctx.request().path())), onFailure));
     return router;
   }
 
