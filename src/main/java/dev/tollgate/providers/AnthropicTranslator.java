@@ -308,19 +308,7 @@ public final class AnthropicTranslator {
         default -> { } // redacted_thinking, server tool blocks: nothing an OpenAI client can use
       }
     }
-    ObjectNode message = Json.object().put("role", "assistant");
-    if (text.isEmpty() && !calls.isEmpty()) {
-      message.putNull("content");
-    } else {
-      message.put("content", text.toString());
-    }
-    message.putNull("refusal");
-    if (!thinking.isEmpty()) {
-      message.put("reasoning_content", thinking.toString());
-    }
-    if (!calls.isEmpty()) {
-      message.set("tool_calls", calls);
-    }
+    ObjectNode message = ChatContent.assistantMessage(text, thinking, calls);
     ObjectNode choice = out.putArray("choices").addObject();
     choice.put("index", 0).set("message", message);
     choice.putNull("logprobs");

@@ -328,19 +328,7 @@ public final class GeminiTranslator {
           text.append(part.get("text").asText());
         }
       }
-      ObjectNode message = Json.object().put("role", "assistant");
-      if (text.isEmpty() && !calls.isEmpty()) {
-        message.putNull("content");
-      } else {
-        message.put("content", text.toString());
-      }
-      message.putNull("refusal");
-      if (!thoughts.isEmpty()) {
-        message.put("reasoning_content", thoughts.toString());
-      }
-      if (!calls.isEmpty()) {
-        message.set("tool_calls", calls);
-      }
+      ObjectNode message = ChatContent.assistantMessage(text, thoughts, calls);
       ObjectNode choice = choices.addObject();
       choice.put("index", index).set("message", message);
       choice.putNull("logprobs");
