@@ -125,19 +125,11 @@ final class AnthropicToOpenAiStream implements UpstreamHttp.Decoder {
   }
 
   private ObjectNode envelope() {
-    return Json.object().put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model);
+    return OpenAiChunks.envelope(id, created, model);
   }
 
   private io.vertx.core.buffer.Buffer chunk(ObjectNode delta, String finishReason) {
-    ObjectNode c = envelope();
-    ObjectNode choice = c.putArray("choices").addObject();
-    choice.put("index", 0).set("delta", delta);
-    choice.putNull("logprobs");
-    if (finishReason == null) {
-      choice.putNull("finish_reason");
-    } else {
-      choice.put("finish_reason", finishReason);
-    }
-    return Sse.data(c);
+    return Sse.data(OpenAiChunks.chunk(id, created, model, 0, delta, finishReason));
   }
+
 }

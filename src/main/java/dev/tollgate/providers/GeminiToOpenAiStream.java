@@ -125,20 +125,11 @@ final class GeminiToOpenAiStream implements UpstreamHttp.Decoder {
   }
 
   private ObjectNode envelope() {
-    return Json.object().put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model);
+    return OpenAiChunks.envelope(id, created, model);
   }
 
   private io.vertx.core.buffer.Buffer chunk(int index, ObjectNode delta, String finishReason) {
-    ObjectNode c = envelope();
-    ArrayNode choices = c.putArray("choices");
-    ObjectNode choice = choices.addObject();
-    choice.put("index", index).set("delta", delta);
-    choice.putNull("logprobs");
-    if (finishReason == null) {
-      choice.putNull("finish_reason");
-    } else {
-      choice.put("finish_reason", finishReason);
-    }
-    return Sse.data(c);
+    return Sse.data(OpenAiChunks.chunk(id, created, model, index, delta, finishReason));
   }
+
 }
