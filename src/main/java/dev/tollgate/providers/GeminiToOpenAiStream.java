@@ -1,7 +1,6 @@
 package dev.tollgate.providers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.common.Json;
 import dev.tollgate.common.UpstreamException;
