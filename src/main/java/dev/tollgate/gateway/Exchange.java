@@ -31,6 +31,13 @@ final class Exchange {
   boolean stream;
   Optional<String> userId = Optional.empty();
   List<String> tags = List.of();
+  /** The org and project the request is billed to (from the key). */
+  Optional<String> orgId = Optional.empty();
+  Optional<String> projectId = Optional.empty();
+  /** The deployment that served the request, when the model has several. */
+  Optional<String> deployment = Optional.empty();
+  /** Upstream cost avoided by a response-cache hit, nano-USD. */
+  long savedNanos;
   /** The model name configured for the upstream; prices fall back to it when the served name is unknown. */
   String upstreamModel = "";
   ServiceTier serviceTier = ServiceTier.STANDARD;
@@ -56,6 +63,7 @@ final class Exchange {
     recorded = true;
     return Optional.of(new UsageRecord(requestId, 0, startedAt, Optional.ofNullable(firstTokenAt), endedAt, key.id(),
         userId, tags, provider, modelRequested, modelServed.isEmpty() ? modelRequested : modelServed, endpoint, stream,
-        usage, costNanos, status, errorClass, flags, priceVersion, costBreakdown));
+        usage, costNanos, status, errorClass, flags, priceVersion, costBreakdown, orgId, projectId, deployment,
+        savedNanos));
   }
 }

@@ -37,7 +37,8 @@ public final class DuckDbUsageStore implements UsageStore {
   private static final String COLUMNS = "request_id, attempt, started_at, first_token_at, ended_at, key_id, user_id, tags, "
       + "provider, model_requested, model_served, endpoint, stream, input_tokens, cache_read_tokens, cache_write_5m_tokens, "
       + "cache_write_1h_tokens, audio_input_tokens, image_input_tokens, output_tokens, reasoning_tokens, audio_output_tokens, "
-      + "cost_nanos, status, error_class, flags, latency_ms, price_version, cost_breakdown";
+      + "cost_nanos, status, error_class, flags, latency_ms, price_version, cost_breakdown, org_id, project_id, deployment, "
+      + "saved_nanos";
 
   /** Flag names in the order the {@code flags} column lists them. */
   private static final UsageFlag[] FLAGS_BY_NAME = Arrays.stream(UsageFlag.values())
@@ -190,9 +191,21 @@ public final class DuckDbUsageStore implements UsageStore {
         } else {
           a.append(breakdownJson(r.costBreakdown()));
         }
+        appendOptional(a, r.orgId());
+        appendOptional(a, r.projectId());
+        appendOptional(a, r.deployment());
+        a.append(r.savedNanos());
         a.endRow();
       }
       a.flush();
+    }
+  }
+
+  private static void appendOptional(DuckDBAppender a, Optional<String> v) throws SQLException {
+    if (v.isPresent()) {
+      a.append(v.get());
+    } else {
+      a.appendNull();
     }
   }
 
@@ -312,6 +325,8 @@ public final class DuckDbUsageStore implements UsageStore {
     q.endpoint().ifPresent(v -> { sql.append(" AND endpoint = ?"); args.add(v); });
     q.tag().ifPresent(v -> { sql.append(" AND list_contains(CAST(json_extract_string(tags, '$[*]') AS VARCHAR[]), ?)"); args.add(v); });
     q.status().ifPresent(v -> { sql.append(" AND status = ?"); args.add(v); });
+    q.orgId().ifPresent(v -> { sql.append(" AND org_id = ?"); args.add(v); });
+    q.projectId().ifPresent(v -> { sql.append(" AND project_id = ?"); args.add(v); });
     return sql.toString();
   }
 
@@ -391,7 +406,11 @@ public final class DuckDbUsageStore implements UsageStore {
         Optional.ofNullable(rs.getString("error_class")),
         flagSet,
         Optional.ofNullable(rs.getString("price_version")),
-        parseBreakdown(rs.getString("cost_breakdown")));
+        parseBreakdown(rs.getString("cost_breakdown")),
+        Optional.ofNullable(rs.getString("org_id")),
+        Optional.ofNullable(rs.getString("project_id")),
+        Optional.ofNullable(rs.getString("deployment")),
+        rs.getLong("saved_nanos"));
   }
 
   /** The position after the last row of a page: (started_at, request_id, attempt), base64url. */

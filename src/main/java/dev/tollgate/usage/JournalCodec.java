@@ -30,21 +30,26 @@ import java.math.BigDecimal;
  * string  [errorClass]
  * string  [priceVersion]                 (format 2)
  * varint  cost breakdown entries, each a string component and a string decimal USD amount (format 2)
+ * string  [orgId], [projectId], [deployment]   (format 3)
+ * zigzag  savedNanos                            (format 3)
  * </pre>
  *
- * Format 1 records (no price version, no breakdown) still decode.
+ * Format 1 records (no price version, no breakdown) and format 2 records (no attribution) still decode.
  *
  * The flag codes are part of the file format: a journal written by one version is replayed by the next,
  * so a code is never reused or renumbered.
  */
 final class JournalCodec {
-  static final int FORMAT = 2;
+  static final int FORMAT = 3;
 
   private static final int STREAM = 1;
   private static final int FIRST_TOKEN = 2;
   private static final int USER = 4;
   private static final int ERROR = 8;
   private static final int PRICE_VERSION = 16;
+  private static final int ORG = 32;
+  private static final int PROJECT = 64;
+  private static final int DEPLOYMENT = 128;
 
   private JournalCodec() {}
 
@@ -53,7 +58,8 @@ final class JournalCodec {
     out.put((byte) FORMAT);
     int bits = (r.stream() ? STREAM : 0) | (r.firstTokenAt().isPresent() ? FIRST_TOKEN : 0)
         | (r.userId().isPresent() ? USER : 0) | (r.errorClass().isPresent() ? ERROR : 0)
-        | (r.priceVersion().isPresent() ? PRICE_VERSION : 0);
+        | (r.priceVersion().isPresent() ? PRICE_VERSION : 0) | (r.orgId().isPresent() ? ORG : 0)
+        | (r.projectId().isPresent() ? PROJECT : 0) | (r.deployment().isPresent() ? DEPLOYMENT : 0);
     putVarLong(out, bits);
     long flags = 0;
     for (UsageFlag f : r.flags()) {
@@ -105,6 +111,16 @@ final class JournalCodec {
       putString(out, e.getKey());
       putString(out, e.getValue().toPlainString());
     }
+    if (r.orgId().isPresent()) {
+      putString(out, r.orgId().get());
+    }
+    if (r.projectId().isPresent()) {
+      putString(out, r.projectId().get());
+    }
+    if (r.deployment().isPresent()) {
+      putString(out, r.deployment().get());
+    }
+    putVarLong(out, zigzag(r.savedNanos()));
   }
 
   /** Reads one record from the buffer's position to its limit. */
@@ -115,7 +131,7 @@ final class JournalCodec {
   /** Reads one record, taking repeated strings (key ids, models, tags ...) from the reader's cache. */
   static UsageRecord decode(ByteBuffer in, StringCache cache) {
     int format = in.get();
-    if (format != 1 && format != FORMAT) {
+    if (format < 1 || format > FORMAT) {
       throw new IllegalArgumentException("journal record format: " + format + " (expected: 1.." + FORMAT + ")");
     }
     long bits = getVarLong(in);
@@ -165,11 +181,22 @@ final class JournalCodec {
         }
       }
     }
+    Optional<String> org = Optional.empty();
+    Optional<String> project = Optional.empty();
+    Optional<String> deployment = Optional.empty();
+    long saved = 0;
+    if (format >= 3) {
+      org = (bits & ORG) != 0 ? Optional.of(cache.get(in)) : Optional.empty();
+      project = (bits & PROJECT) != 0 ? Optional.of(cache.get(in)) : Optional.empty();
+      deployment = (bits & DEPLOYMENT) != 0 ? Optional.of(cache.get(in)) : Optional.empty();
+      saved = unzigzag(getVarLong(in));
+    }
     if (in.hasRemaining()) {
       throw new IllegalArgumentException("journal record has " + in.remaining() + " trailing byte(s)");
     }
     return new UsageRecord(requestId, attempt, start, firstToken, end, keyId, userId, tags, provider, modelRequested,
-        modelServed, endpoint, (bits & STREAM) != 0, usage, cost, status, error, flags(flagBits), priceVersion, breakdown);
+        modelServed, endpoint, (bits & STREAM) != 0, usage, cost, status, error, flags(flagBits), priceVersion, breakdown,
+        org, project, deployment, saved);
   }
 
   /** The stable on-disk code of a flag. */

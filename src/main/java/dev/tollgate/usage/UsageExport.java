@@ -46,7 +46,8 @@ final class UsageExport {
   static final String CSV_HEADER = "request_id,attempt,started_at,first_token_at,ended_at,latency_ms,key_id,user,tags,"
       + "provider,model_requested,model_served,endpoint,stream,status,error,input_tokens,cache_read_tokens,"
       + "cache_write_5m_tokens,cache_write_1h_tokens,audio_input_tokens,image_input_tokens,output_tokens,"
-      + "reasoning_tokens,audio_output_tokens,cost_usd,cost_nanos,flags,price_version,cost_breakdown\n";
+      + "reasoning_tokens,audio_output_tokens,cost_usd,cost_nanos,flags,price_version,cost_breakdown,org_id,project_id,"
+      + "deployment,saved_usd\n";
 
   private UsageExport() {}
 
@@ -142,7 +143,11 @@ final class UsageExport {
     cell(out, r.priceVersion().orElse("")).append(',');
     StringBuilder b = new StringBuilder();
     r.costBreakdown().forEach((k, v) -> b.append(b.isEmpty() ? "" : ";").append(k).append('=').append(v.toPlainString()));
-    cell(out, b.toString());
+    cell(out, b.toString()).append(',');
+    cell(out, r.orgId().orElse("")).append(',');
+    cell(out, r.projectId().orElse("")).append(',');
+    cell(out, r.deployment().orElse("")).append(',');
+    out.append(dev.tollgate.common.Money.usd(r.savedNanos()));
     out.append('\n');
   }
 

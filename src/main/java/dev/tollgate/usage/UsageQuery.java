@@ -10,6 +10,8 @@ import java.util.Optional;
  * {@code next_cursor} of the previous page. Exports ignore {@code limit} and {@code cursor}.
  *
  * @param tag rows whose tags contain this tag
+ * @param orgId rows of this org (tenant scoping sets it)
+ * @param projectId rows of this project
  */
 public record UsageQuery(
     Optional<Instant> from,
@@ -22,7 +24,9 @@ public record UsageQuery(
     Optional<String> tag,
     Optional<Integer> status,
     int limit,
-    Optional<String> cursor) {
+    Optional<String> cursor,
+    Optional<String> orgId,
+    Optional<String> projectId) {
 
   public static final int MAX_LIMIT = 1000;
 
@@ -37,9 +41,18 @@ public record UsageQuery(
     requireNonNull(tag, "tag");
     requireNonNull(status, "status");
     requireNonNull(cursor, "cursor");
+    requireNonNull(orgId, "orgId");
+    requireNonNull(projectId, "projectId");
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException("limit: " + limit + " (expected: 1.." + MAX_LIMIT + ")");
     }
+  }
+
+  /** Without org or project filters. */
+  public UsageQuery(Optional<Instant> from, Optional<Instant> to, Optional<String> keyId, Optional<String> userId,
+                    Optional<String> model, Optional<String> provider, Optional<String> endpoint, Optional<String> tag,
+                    Optional<Integer> status, int limit, Optional<String> cursor) {
+    this(from, to, keyId, userId, model, provider, endpoint, tag, status, limit, cursor, Optional.empty(), Optional.empty());
   }
 
   /** No filters, the newest {@code limit} rows. */
@@ -49,22 +62,27 @@ public record UsageQuery(
   }
 
   public UsageQuery withRange(Optional<Instant> from, Optional<Instant> to) {
-    return new UsageQuery(from, to, keyId, userId, model, provider, endpoint, tag, status, limit, cursor);
+    return new UsageQuery(from, to, keyId, userId, model, provider, endpoint, tag, status, limit, cursor, orgId, projectId);
   }
 
   public UsageQuery withKeyId(String keyId) {
-    return new UsageQuery(from, to, Optional.of(keyId), userId, model, provider, endpoint, tag, status, limit, cursor);
+    return new UsageQuery(from, to, Optional.of(keyId), userId, model, provider, endpoint, tag, status, limit, cursor, orgId, projectId);
   }
 
   public UsageQuery withModel(String model) {
-    return new UsageQuery(from, to, keyId, userId, Optional.of(model), provider, endpoint, tag, status, limit, cursor);
+    return new UsageQuery(from, to, keyId, userId, Optional.of(model), provider, endpoint, tag, status, limit, cursor, orgId, projectId);
   }
 
   public UsageQuery withTag(String tag) {
-    return new UsageQuery(from, to, keyId, userId, model, provider, endpoint, Optional.of(tag), status, limit, cursor);
+    return new UsageQuery(from, to, keyId, userId, model, provider, endpoint, Optional.of(tag), status, limit, cursor, orgId, projectId);
+  }
+
+  /** Narrowed to one org and, when present, one project: how tenant scoping applies to every ledger read. */
+  public UsageQuery withScope(Optional<String> org, Optional<String> project) {
+    return new UsageQuery(from, to, keyId, userId, model, provider, endpoint, tag, status, limit, cursor, org, project);
   }
 
   public UsageQuery withCursor(Optional<String> cursor) {
-    return new UsageQuery(from, to, keyId, userId, model, provider, endpoint, tag, status, limit, cursor);
+    return new UsageQuery(from, to, keyId, userId, model, provider, endpoint, tag, status, limit, cursor, orgId, projectId);
   }
 }

@@ -21,6 +21,10 @@ import java.util.TreeMap;
  * @param priceVersion the price version the cost was computed with (resolvable after prices change)
  * @param costBreakdown exact USD per price component ({@code input}, {@code cache_read}, {@code output} ...),
  *     before the one rounding to nano-USD; empty when nothing was priced
+ * @param orgId the org of the key's project (empty for the master key)
+ * @param projectId the project of the key (empty for the master key)
+ * @param deployment the deployment that served this attempt (empty when the model has a single upstream)
+ * @param savedNanos what the request would have cost upstream when it was answered from the response cache
  */
 public record UsageRecord(
     String requestId,
@@ -42,7 +46,11 @@ public record UsageRecord(
     Optional<String> errorClass,
     Set<UsageFlag> flags,
     Optional<String> priceVersion,
-    Map<String, BigDecimal> costBreakdown) {
+    Map<String, BigDecimal> costBreakdown,
+    Optional<String> orgId,
+    Optional<String> projectId,
+    Optional<String> deployment,
+    long savedNanos) {
 
   public UsageRecord {
     requireNonNull(requestId, "requestId");
@@ -58,6 +66,9 @@ public record UsageRecord(
     requireNonNull(usage, "usage");
     requireNonNull(errorClass, "errorClass");
     requireNonNull(priceVersion, "priceVersion");
+    requireNonNull(orgId, "orgId");
+    requireNonNull(projectId, "projectId");
+    requireNonNull(deployment, "deployment");
     tags = List.copyOf(tags);
     flags = flags.isEmpty() ? Set.of() : Set.copyOf(flags);
     costBreakdown = costBreakdown.isEmpty() ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(costBreakdown));
@@ -70,6 +81,31 @@ public record UsageRecord(
                      Optional<String> errorClass, Set<UsageFlag> flags) {
     this(requestId, attempt, startedAt, firstTokenAt, endedAt, keyId, userId, tags, provider, modelRequested, modelServed,
         endpoint, stream, usage, costNanos, status, errorClass, flags, Optional.empty(), Map.of());
+  }
+
+  /** A record without attribution to an org or project, deployment or cache savings. */
+  public UsageRecord(String requestId, int attempt, Instant startedAt, Optional<Instant> firstTokenAt, Instant endedAt,
+                     String keyId, Optional<String> userId, List<String> tags, String provider, String modelRequested,
+                     String modelServed, String endpoint, boolean stream, TokenUsage usage, long costNanos, int status,
+                     Optional<String> errorClass, Set<UsageFlag> flags, Optional<String> priceVersion,
+                     Map<String, BigDecimal> costBreakdown) {
+    this(requestId, attempt, startedAt, firstTokenAt, endedAt, keyId, userId, tags, provider, modelRequested, modelServed,
+        endpoint, stream, usage, costNanos, status, errorClass, flags, priceVersion, costBreakdown, Optional.empty(),
+        Optional.empty(), Optional.empty(), 0);
+  }
+
+  /** This record attributed to an org and project. */
+  public UsageRecord withAttribution(Optional<String> org, Optional<String> project) {
+    return new UsageRecord(requestId, attempt, startedAt, firstTokenAt, endedAt, keyId, userId, tags, provider,
+        modelRequested, modelServed, endpoint, stream, usage, costNanos, status, errorClass, flags, priceVersion,
+        costBreakdown, org, project, deployment, savedNanos);
+  }
+
+  /** This record with the deployment that served it and the cost a cache hit saved. */
+  public UsageRecord withDeployment(Optional<String> servedBy, long saved) {
+    return new UsageRecord(requestId, attempt, startedAt, firstTokenAt, endedAt, keyId, userId, tags, provider,
+        modelRequested, modelServed, endpoint, stream, usage, costNanos, status, errorClass, flags, priceVersion,
+        costBreakdown, orgId, projectId, servedBy, saved);
   }
 
   public long latencyMillis() {

@@ -2,7 +2,9 @@ package dev.tollgate.usage;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.auth.AdminScope;
 import dev.tollgate.common.InvalidRequestException;
+import dev.tollgate.common.PermissionDeniedException;
 import dev.tollgate.common.Json;
 import dev.tollgate.web.Web;
 import io.vertx.ext.web.Router;
@@ -24,14 +26,27 @@ public final class UsageRoutes {
     router.get("/api/v1/usage/export").handler(this::export);
   }
 
-  /** Filters shared by listing and export: {@code from, to, key_id, user, model, provider, endpoint, tag, status}. */
+  /**
+   * Filters shared by listing and export: {@code from, to, key_id, user, model, provider, endpoint, tag, status,
+   * org, project}.
+   */
   static UsageQuery query(RoutingContext ctx) {
-    return new UsageQuery(
+    AdminScope scope = AdminScope.of(ctx);
+    UsageQuery asked = new UsageQuery(
         instant(ctx, "from"), instant(ctx, "to"), param(ctx, "key_id"), param(ctx, "user"), param(ctx, "model"),
         param(ctx, "provider"), param(ctx, "endpoint"), param(ctx, "tag"),
         param(ctx, "status").map(s -> integer("status", s, 100, 599)),
         param(ctx, "limit").map(s -> integer("limit", s, 1, UsageQuery.MAX_LIMIT)).orElse(100),
-        param(ctx, "cursor"));
+        param(ctx, "cursor"), param(ctx, "org"), param(ctx, "project"));
+    if (scope.orgId().isEmpty()) {
+      return asked;
+    }
+    // A scoped caller sees only its own org (and project); naming another one is refused, not silently widened.
+    if (!scope.covers(asked.orgId().or(scope::orgId), asked.projectId().or(scope::projectId))) {
+      throw new PermissionDeniedException("outside_scope", "'" + scope.actor() + "' may not read usage outside its own "
+          + (scope.projectId().isPresent() ? "project" : "org"));
+    }
+    return asked.withScope(scope.orgId(), scope.projectId().or(asked::projectId));
   }
 
   private void export(RoutingContext ctx) {
@@ -60,11 +75,14 @@ public final class UsageRoutes {
     r.firstTokenAt().ifPresentOrElse(t -> o.put("first_token_at", t.toString()), () -> o.putNull("first_token_at"));
     o.put("ended_at", r.endedAt().toString()).put("latency_ms", r.latencyMillis())
         .put("key_id", r.keyId());
+    r.orgId().ifPresentOrElse(v -> o.put("org_id", v), () -> o.putNull("org_id"));
+    r.projectId().ifPresentOrElse(v -> o.put("project_id", v), () -> o.putNull("project_id"));
     r.userId().ifPresentOrElse(u -> o.put("user", u), () -> o.putNull("user"));
     ArrayNode tags = o.putArray("tags");
     r.tags().forEach(tags::add);
     o.put("provider", r.provider()).put("model_requested", r.modelRequested()).put("model_served", r.modelServed())
         .put("endpoint", r.endpoint()).put("stream", r.stream()).put("status", r.status());
+    r.deployment().ifPresentOrElse(v -> o.put("deployment", v), () -> o.putNull("deployment"));
     r.errorClass().ifPresentOrElse(e -> o.put("error", e), () -> o.putNull("error"));
     TokenUsage u = r.usage();
     o.putObject("tokens")
@@ -75,6 +93,8 @@ public final class UsageRoutes {
         .put("total", u.totalTokens());
     o.put("cost_nanos", r.costNanos());
     o.put("cost_usd", dev.tollgate.common.Money.usd(r.costNanos()));
+    o.put("saved_nanos", r.savedNanos());
+    o.put("saved_usd", dev.tollgate.common.Money.usd(r.savedNanos()));
     r.priceVersion().ifPresentOrElse(v -> o.put("price_version", v), () -> o.putNull("price_version"));
     ObjectNode breakdown = o.putObject("cost_breakdown");
     r.costBreakdown().forEach((k, v) -> breakdown.put(k, v.toPlainString()));

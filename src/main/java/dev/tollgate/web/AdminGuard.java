@@ -1,5 +1,6 @@
 package dev.tollgate.web;
 
+import dev.tollgate.auth.AdminScope;
 import dev.tollgate.auth.ApiKey;
 import dev.tollgate.auth.KeyService;
 import dev.tollgate.common.PermissionDeniedException;
@@ -15,6 +16,7 @@ public final class AdminGuard {
       if (key.role() != ApiKey.Role.MASTER) {
         throw PermissionDeniedException.adminOnly();
       }
+      ctx.put(AdminScope.CONTEXT_KEY, AdminScope.everything(key.id()));
       ctx.next();
     });
   }

@@ -30,6 +30,7 @@ public final class TestRecords {
         Optional.of("client_closed — ошибка"), EnumSet.allOf(UsageFlag.class),
         Optional.of("litellm-2026-07-24:gpt-4o"),
         java.util.Map.of("input", new java.math.BigDecimal("0.0000025"), "output", new java.math.BigDecimal("12345.000000001"),
-            "cache_read", new java.math.BigDecimal("0E-9")));
+            "cache_read", new java.math.BigDecimal("0E-9")),
+        Optional.of("org_ацме"), Optional.of("proj_🚀"), Optional.of("openai-eu/gpt-4o"), 987_654_321L);
   }
 }

@@ -70,7 +70,7 @@ class UsageExportTest {
     assertThat(lines).hasSize(5);
     assertThat(lines.get(0)).isEqualTo(UsageExport.CSV_HEADER.strip());
     assertThat(lines.get(1)).startsWith("r1,0,2026-10-01T00:00:00Z,2026-10-01T00:00:00.040Z,2026-10-01T00:00:00.090Z,90,key_x,alice,team-a;prod,mock,");
-    assertThat(lines.get(1)).endsWith(",100,20,0,0,0,0,50,10,0,0.001234567,1234567,estimated,litellm-2026-07-24:gpt-4o,input=0.00025;output=0.000984567");
+    assertThat(lines.get(1)).endsWith(",100,20,0,0,0,0,50,10,0,0.001234567,1234567,estimated,litellm-2026-07-24:gpt-4o,input=0.00025;output=0.000984567,,,,0.000000000");
     // a formula-looking cell is defused, quotes and commas are quoted RFC-4180 style
     assertThat(lines.get(3)).contains(",'=cmd|' /C calc'!A0,");
     assertThat(lines.get(4)).contains(",\"carol, \"\"the\"\" admin\",");

@@ -42,10 +42,21 @@ class UsageJournalTest {
     ByteBuffer buf = ByteBuffer.allocate(4096);
     JournalCodec.encode(r, buf);
     buf.flip();
-    // a format-1 record is a format-2 record without the trailing price version and breakdown count
-    ByteBuffer v1 = ByteBuffer.allocate(buf.remaining() - 1);
-    v1.put((byte) 1).put(buf.slice(1, buf.remaining() - 2)).flip();
+    // a plain record ends with the breakdown count (0, format 2) and savedNanos (0, format 3): one byte each
+    ByteBuffer v1 = ByteBuffer.allocate(buf.remaining() - 2);
+    v1.put((byte) 1).put(buf.slice(1, buf.remaining() - 3)).flip();
     assertThat(JournalCodec.decode(v1)).isEqualTo(r);
+  }
+
+  @Test
+  void codec_decodesFormat2Records_withoutAttribution() {
+    UsageRecord r = TestRecords.plain("old", 2);
+    ByteBuffer buf = ByteBuffer.allocate(4096);
+    JournalCodec.encode(r, buf);
+    buf.flip();
+    ByteBuffer v2 = ByteBuffer.allocate(buf.remaining() - 1);
+    v2.put((byte) 2).put(buf.slice(1, buf.remaining() - 2)).flip();
+    assertThat(JournalCodec.decode(v2)).isEqualTo(r);
   }
 
   @Test

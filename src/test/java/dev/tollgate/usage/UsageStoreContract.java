@@ -45,6 +45,24 @@ public abstract class UsageStoreContract {
   }
 
   @Test
+  void attribution_roundTrips_andFiltersByOrgAndProject() {
+    UsageRecord a = record("req-a", 1, T0).withAttribution(Optional.of("org_1"), Optional.of("proj_1"))
+        .withDeployment(Optional.of("openai-eu"), 12_345L);
+    UsageRecord b = record("req-b", 1, T0.plusSeconds(1)).withAttribution(Optional.of("org_1"), Optional.of("proj_2"));
+    UsageRecord c = record("req-c", 1, T0.plusSeconds(2)).withAttribution(Optional.of("org_2"), Optional.of("proj_3"));
+    UsageRecord master = record("req-m", 1, T0.plusSeconds(3));
+    store().append(List.of(a, b, c, master));
+
+    assertThat(store().query(query(10).withScope(Optional.of("org_1"), Optional.empty())).records()).containsExactly(b, a);
+    assertThat(store().query(query(10).withScope(Optional.of("org_1"), Optional.of("proj_1"))).records()).containsExactly(a);
+    assertThat(store().query(query(10).withScope(Optional.of("org_1"), Optional.of("proj_3"))).records()).isEmpty();
+    assertThat(store().query(query(10)).records()).containsExactly(master, c, b, a);
+    List<UsageRecord> exported = new ArrayList<>();
+    store().export(query(10).withScope(Optional.of("org_2"), Optional.empty()), exported::add);
+    assertThat(exported).containsExactly(c);
+  }
+
+  @Test
   void append_thenQuery_returnsEveryFieldAsWritten() {
     UsageRecord full = new UsageRecord("req-full", 2, T0, Optional.of(T0.plus(123_456, ChronoUnit.MICROS)),
         T0.plusSeconds(3), "key_full", Optional.of("user-7"), List.of("team:search", "env:prod"), "openai-compatible",
