@@ -7,7 +7,22 @@ import dev.tollgate.auth.KeyService;
 import dev.tollgate.common.EventBus;
 import dev.tollgate.common.Tokenizer;
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.audit.Audit;
+import dev.tollgate.cache.CaffeineResponseCache;
+import dev.tollgate.cache.ResponseCache;
+import dev.tollgate.config.ModelConfig;
+import dev.tollgate.gateway.Admission;
 import dev.tollgate.gateway.GatewayRoutes;
+import dev.tollgate.gateway.Resilience;
+import dev.tollgate.pricing.Cost;
+import dev.tollgate.pricing.CostContext;
+import dev.tollgate.pricing.ServiceTier;
+import dev.tollgate.routing.DeploymentRoutes;
+import dev.tollgate.routing.Deployments;
+import dev.tollgate.routing.Sleeper;
+import dev.tollgate.usage.TokenUsage;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
 import dev.tollgate.gateway.Metering;
 import dev.tollgate.gateway.MessagesRoutes;
 import dev.tollgate.gateway.ModelCatalog;
@@ -79,7 +94,7 @@ public final class Tollgate implements AutoCloseable {
   /** Everything the routes need; shared by all verticles. */
   public record Services(TollgateConfig config, KeyService keys, ModelCatalog catalog, UsageStore usageStore,
                          UsageWriter usageWriter, Pricing pricing, EventBus events, Metrics metrics, Clock clock,
-                         AtomicBoolean started) {}
+                         AtomicBoolean started, Deployments deployments, ResponseCache responseCache, Admission admission) {}
 
   private Tollgate(TollgateConfig config, Vertx vertx, Database db, KeyService keys, UsageStore usageStore,
                    UsageWriter usageWriter, Optional<String> generatedMasterKey) {
@@ -101,7 +116,13 @@ public final class Tollgate implements AutoCloseable {
    * decorator) and for the tests that take the store away mid-traffic.
    */
   public static Tollgate start(TollgateConfig config, Clock clock, UnaryOperator<UsageStore> ledgerStore) {
+    return start(config, clock, ledgerStore, Admission.ALLOW_ALL);
+  }
+
+  /** Starts with an admission stage of the caller's (the tests' fakes; budgets and rate limits). */
+  public static Tollgate start(TollgateConfig config, Clock clock, UnaryOperator<UsageStore> ledgerStore, Admission admission) {
     requireNonNull(config, "config");
+    requireNonNull(admission, "admission");
     requireNonNull(clock, "clock");
     Tokenizer.count("warm up the tokenizer before the first request");
     Database db = Database.open(config.store().url());
@@ -122,8 +143,11 @@ public final class Tollgate implements AutoCloseable {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops())
         .setPreferNativeTransport(true));
     Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated);
+    Deployments deployments = new Deployments(config.models(), config.routing(), clock, m -> referencePrice(pricing, m, clock),
+        Optional.of(metrics.registry()));
+    ResponseCache cache = config.cache().enabled() ? new CaffeineResponseCache(config.cache(), clock) : ResponseCache.NONE;
     Services services = new Services(config, keys, new ModelCatalog(config.models()), usageStore, writer, pricing, events, metrics,
-        clock, tollgate.started);
+        clock, tollgate.started, deployments, cache, admission);
     try {
       tollgate.deploy(services);
     } catch (RuntimeException e) {
@@ -131,6 +155,19 @@ public final class Tollgate implements AutoCloseable {
       throw e;
     }
     return tollgate;
+  }
+
+  /** What the cheapest strategy compares: 1k input and 1k output tokens at today's catalog price, nano-USD. */
+  private static long referencePrice(Pricing pricing, ModelConfig m, Clock clock) {
+    Cost c = pricing.cost(m.provider(), m.upstreamModel(), TokenUsage.of(1000, 1000), CostContext.of(ServiceTier.STANDARD),
+        clock.instant());
+    return c.unpriced() ? Deployments.UNPRICED : c.totalNanos();
+  }
+
+  /** The context window the price catalog knows for a model's (first) upstream. */
+  private static OptionalLong contextWindow(Pricing pricing, ModelConfig m, Clock clock) {
+    return pricing.catalog().lookup(m.provider(), m.upstreamModel(), clock.instant())
+        .flatMap(p -> p.maxInputTokens()).map(OptionalLong::of).orElse(OptionalLong.empty());
   }
 
   /** {@code usage.journal-dir}, else next to the DuckDB file; an in-memory store gets a throw-away journal. */
@@ -190,16 +227,19 @@ public final class Tollgate implements AutoCloseable {
   public static Router routes(Vertx vertx, Services s, HttpClient http) {
     Map<String, ProviderClient> providers = providers(vertx, s, http);
     Metering metering = new Metering(s.pricing(), s.usageWriter(), s.events(), s.clock());
-    GatewayRoutes gateway = new GatewayRoutes(s.keys(), s.catalog(), providers, metering, s.clock());
+    Resilience resilience = new Resilience(s.deployments(), s.responseCache(), s.config().cache(), Sleeper.timers(vertx),
+        new SplittableRandom(), vertx, m -> contextWindow(s.pricing(), m, s.clock()), Optional.of(s.metrics().registry()));
+    GatewayRoutes gateway = new GatewayRoutes(s.keys(), s.catalog(), providers, metering, s.admission(), resilience, s.clock());
     Router router = HttpRoutes.base(vertx, s.config().server().bodyLimitBytes(), gateway::recordFailure);
     HealthRoutes.register(router, VERSION, s.started()::get, s.usageWriter()::storeHealthy, s.usageWriter()::stats);
     MetricsRoutes.register(router, s.metrics());
     gateway.register(router);
-    new MessagesRoutes(s.keys(), s.catalog(), providers, metering, s.clock()).register(router);
+    new MessagesRoutes(s.keys(), s.catalog(), providers, metering, s.admission(), resilience, s.clock()).register(router);
     AdminGuard.register(router, s.keys());
     new KeyRoutes(s.keys(), s.clock()).register(router);
     new UsageRoutes(s.usageStore()).register(router);
     new PriceRoutes(s.pricing(), s.config().models(), s.clock()).register(router);
+    new DeploymentRoutes(s.deployments(), Audit.NONE).register(router);
     return router;
   }
 

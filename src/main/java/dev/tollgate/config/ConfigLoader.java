@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tollgate.common.ConfigException;
 import dev.tollgate.common.Durations;
+import dev.tollgate.cache.CacheConfig;
 import dev.tollgate.pricing.PricingConfig;
+import dev.tollgate.routing.RoutingConfig;
+import dev.tollgate.routing.Strategy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -44,24 +48,30 @@ public final class ConfigLoader {
       "upstream.max-connections-per-host", "upstream.connect-timeout", "upstream.request-timeout",
       "log.format", "log.level");
 
-  private static final Map<String, Set<String>> SECTIONS = Map.of(
-      "server", Set.of("host", "port", "body-limit", "event-loops"),
-      "store", Set.of("url"),
-      "auth", Set.of("master-key"),
-      "mock", Set.of("latency", "chunk-delay"),
-      "usage", Set.of("queue-capacity", "batch-size", "flush-interval", "journal-dir", "fsync-interval"),
-      "upstream", Set.of("max-connections-per-host", "connect-timeout", "request-timeout"),
-      "log", Set.of("format", "level"),
-      "models", Set.of(),
-      "providers", Set.of(),
-      "pricing", Set.of());
+  private static final Map<String, Set<String>> SECTIONS = Map.ofEntries(
+      Map.entry("server", Set.of("host", "port", "body-limit", "event-loops")),
+      Map.entry("store", Set.of("url")),
+      Map.entry("auth", Set.of("master-key")),
+      Map.entry("mock", Set.of("latency", "chunk-delay")),
+      Map.entry("usage", Set.of("queue-capacity", "batch-size", "flush-interval", "journal-dir", "fsync-interval")),
+      Map.entry("upstream", Set.of("max-connections-per-host", "connect-timeout", "request-timeout")),
+      Map.entry("log", Set.of("format", "level")),
+      Map.entry("models", Set.of()),
+      Map.entry("providers", Set.of()),
+      Map.entry("pricing", Set.of()),
+      Map.entry(RoutingConfig.SECTION, Set.of()),
+      Map.entry(CacheConfig.SECTION, Set.of()));
   private static final Set<String> MODEL_KEYS = Set.of("name", "provider", "model", "base-url", "api-key", "headers",
-      "deployment", "api-version", "entra-token", "anthropic-version", "max-tokens", "organization", "project");
+      "deployment", "api-version", "entra-token", "anthropic-version", "max-tokens", "organization", "project",
+      "id", "weight", "priority", "region", "fallbacks", "context-window", "strategy", "deployments");
+  /** Keys that belong to the public model, not to one of its deployments. */
+  private static final Set<String> MODEL_LEVEL_KEYS = Set.of("name", "fallbacks", "context-window", "strategy", "deployments");
   /** Keys of a {@code providers.<name>} entry: a model's keys minus name/provider/model, plus the advertised models. */
   private static final Set<String> PROVIDER_KEYS = Set.of("base-url", "api-key", "headers", "models",
       "deployment", "api-version", "entra-token", "anthropic-version", "max-tokens", "organization", "project");
   /** Keys that are not provider-specific options. */
-  private static final Set<String> COMMON_KEYS = Set.of("name", "provider", "model", "base-url", "api-key", "headers", "models");
+  private static final Set<String> COMMON_KEYS = Set.of("name", "provider", "model", "base-url", "api-key", "headers", "models",
+      "id", "weight", "priority", "region", "fallbacks", "context-window", "strategy", "deployments");
 
   private final Function<String, String> env;
 
@@ -136,7 +146,9 @@ public final class ConfigLoader {
             upstream.duration("request-timeout", d.upstream().requestTimeout())),
         new TollgateConfig.LogConfig(log.string("format", d.log().format()), log.string("level", d.log().level())),
         models(root.get("models"), providers(root.get("providers")), d.models()),
-        PricingConfig.parse(root.get("pricing")));
+        PricingConfig.parse(root.get("pricing")),
+        RoutingConfig.parse(root.get(RoutingConfig.SECTION)),
+        CacheConfig.parse(root.get(CacheConfig.SECTION)));
   }
 
   /** Defaults for one provider from the {@code providers:} section. */
@@ -275,27 +287,84 @@ public final class ConfigLoader {
       }
       Section s = new Section(prefix, (ObjectNode) m);
       String name = s.optionalString("name").orElseThrow(() -> new ConfigException(prefix + ".name", null, "the public model name"));
-      String provider = s.optionalString("provider").orElseThrow(() -> new ConfigException(prefix + ".provider", null, "one of " + ModelConfig.PROVIDERS));
-      ObjectNode merged = (ObjectNode) m;
-      ProviderDefaults d = providers.get(provider);
-      if (d != null) {
-        // the model's own keys win; credentials come as a pair (api-key or entra-token), never mixed
-        merged = d.settings().deepCopy();
-        merged.remove("models");
-        if (m.has("api-key") || m.has("entra-token")) {
-          merged.remove("api-key");
-          merged.remove("entra-token");
-        }
-        ObjectNode headers = merged.has("headers") && merged.get("headers").isObject() ? (ObjectNode) merged.get("headers") : null;
-        merged.setAll((ObjectNode) m);
-        if (headers != null && m.get("headers") instanceof ObjectNode own) {
-          headers.setAll(own);
-          merged.set("headers", headers);
-        }
+      List<String> fallbacks = strings(s, "fallbacks");
+      OptionalLong contextWindow = s.node().hasNonNull("context-window")
+          ? OptionalLong.of(s.integer("context-window", 0)) : OptionalLong.empty();
+      Optional<Strategy> strategy = s.optionalString("strategy").map(v -> Strategy.parse(s.key("strategy"), v));
+      JsonNode deployments = m.get("deployments");
+      if (deployments == null || deployments.isNull()) {
+        out.add(entry(prefix, (ObjectNode) m, name, providers).withRouting(fallbacks, contextWindow, strategy));
+        continue;
       }
-      Section ms = new Section(prefix, merged);
-      out.add(new ModelConfig(name, provider, ms.string("model", name), ms.optionalString("base-url"),
-          ms.optionalString("api-key"), options(ms, merged), headers(ms, merged.get("headers"))));
+      if (!deployments.isArray() || deployments.isEmpty()) {
+        throw new ConfigException(prefix + ".deployments", deployments.toString(), "a non-empty list of {id, provider, model, weight, ...}");
+      }
+      for (int j = 0; j < deployments.size(); j++) {
+        String dprefix = prefix + ".deployments[" + j + "]";
+        JsonNode d = deployments.get(j);
+        if (!d.isObject()) {
+          throw new ConfigException(dprefix, d.toString(), "a mapping with provider, model, weight ...");
+        }
+        ObjectNode merged = ((ObjectNode) m).deepCopy();
+        merged.remove(MODEL_LEVEL_KEYS);
+        for (Iterator<String> it = d.fieldNames(); it.hasNext(); ) {
+          String k = it.next();
+          if (!MODEL_KEYS.contains(k) || MODEL_LEVEL_KEYS.contains(k)) {
+            throw new ConfigException(dprefix + "." + k, d.get(k).asText(), "no such key for a deployment");
+          }
+        }
+        merged.setAll((ObjectNode) d);
+        if (!merged.has("id")) {
+          merged.put("id", Integer.toString(j + 1));
+        }
+        out.add(entry(dprefix, merged, name, providers).withRouting(fallbacks, contextWindow, strategy));
+      }
+    }
+    return out;
+  }
+
+  /** One deployment entry (a whole single-upstream model, or one item of {@code deployments:}). */
+  private ModelConfig entry(String prefix, ObjectNode m, String name, Map<String, ProviderDefaults> providers) {
+    Section s = new Section(prefix, m);
+    String provider = s.optionalString("provider").orElseThrow(() -> new ConfigException(prefix + ".provider", null, "one of " + ModelConfig.PROVIDERS));
+    ObjectNode merged = m;
+    ProviderDefaults d = providers.get(provider);
+    if (d != null) {
+      // the model's own keys win; credentials come as a pair (api-key or entra-token), never mixed
+      merged = d.settings().deepCopy();
+      merged.remove("models");
+      if (m.has("api-key") || m.has("entra-token")) {
+        merged.remove("api-key");
+        merged.remove("entra-token");
+      }
+      ObjectNode headers = merged.has("headers") && merged.get("headers").isObject() ? (ObjectNode) merged.get("headers") : null;
+      merged.setAll(m);
+      if (headers != null && m.get("headers") instanceof ObjectNode own) {
+        headers.setAll(own);
+        merged.set("headers", headers);
+      }
+    }
+    Section ms = new Section(prefix, merged);
+    ModelConfig base = new ModelConfig(name, provider, ms.string("model", name), ms.optionalString("base-url"),
+        ms.optionalString("api-key"), options(ms, merged), headers(ms, merged.get("headers")));
+    return base.asDeployment(ms.string("id", ModelConfig.DEFAULT_DEPLOYMENT), ms.integer("weight", 1),
+        ms.integer("priority", 0), ms.optionalString("region"));
+  }
+
+  private static List<String> strings(Section s, String k) {
+    JsonNode v = s.node().get(k);
+    List<String> out = new ArrayList<>();
+    if (v == null || v.isNull()) {
+      return out;
+    }
+    if (!v.isArray()) {
+      throw new ConfigException(s.key(k), v.asText(), "a list of model names");
+    }
+    for (JsonNode e : v) {
+      if (!e.isTextual() || e.asText().isBlank()) {
+        throw new ConfigException(s.key(k), e.toString(), "a list of model names");
+      }
+      out.add(e.asText());
     }
     return out;
   }
@@ -308,7 +377,8 @@ public final class ConfigLoader {
         throw new ConfigException(top, "", "no such section; known: " + String.join(", ", SECTIONS.keySet().stream().sorted().toList()));
       }
       JsonNode node = root.get(top);
-      if (top.equals("models") || top.equals("providers") || top.equals("pricing")) {
+      if (top.equals("models") || top.equals("providers") || top.equals("pricing") || top.equals(RoutingConfig.SECTION)
+          || top.equals(CacheConfig.SECTION)) {
         continue; // validated by their own parsers
       }
       if (node.isNull()) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -25,9 +26,20 @@ import java.util.TreeMap;
  * @param options provider-specific settings (azure: deployment, api-version, entra-token; anthropic:
  *     anthropic-version, max-tokens; openai: organization, project)
  * @param headers extra headers sent upstream with every call
+ * @param deploymentId this deployment's id, unique within {@code name}; a model with one upstream uses
+ *     {@code default}. Several entries with the same name are the deployments of one public model.
+ * @param weight share of traffic under the weighted strategy (0 takes none unless nothing else is left)
+ * @param priority order under the priority strategy (lower first)
+ * @param region informational (shown by the health API, usable for routing decisions later)
+ * @param fallbacks models tried, in order, when every deployment of this one failed (model-level)
+ * @param contextWindow the model's context size in tokens, overriding the price catalog's (model-level)
+ * @param strategy this model's routing strategy, overriding {@code routing.strategy} (model-level)
  */
 public record ModelConfig(String name, String provider, String upstreamModel, Optional<String> baseUrl,
-                          Optional<String> apiKey, Map<String, String> options, Map<String, String> headers) {
+                          Optional<String> apiKey, Map<String, String> options, Map<String, String> headers,
+                          String deploymentId, int weight, int priority, Optional<String> region,
+                          List<String> fallbacks, OptionalLong contextWindow, Optional<dev.tollgate.routing.Strategy> strategy) {
+  public static final String DEFAULT_DEPLOYMENT = "default";
   public static final Set<String> PROVIDERS = new LinkedHashSet<>(KnownProviders.names());
   public static final String WILDCARD = "/*";
 
@@ -39,6 +51,23 @@ public record ModelConfig(String name, String provider, String upstreamModel, Op
     requireNonNull(apiKey, "models[].api-key");
     options = Map.copyOf(requireNonNull(options, "models[].options"));
     headers = Map.copyOf(requireNonNull(headers, "models[].headers"));
+    requireNonNull(deploymentId, "models[].id");
+    requireNonNull(region, "models[].region");
+    fallbacks = List.copyOf(requireNonNull(fallbacks, "models[].fallbacks"));
+    requireNonNull(contextWindow, "models[].context-window");
+    requireNonNull(strategy, "models[].strategy");
+    if (deploymentId.isBlank() || deploymentId.length() > 128 || deploymentId.contains("/")) {
+      throw new ConfigException("models[" + name + "].id", deploymentId, "1..128 characters without '/'");
+    }
+    if (weight < 0 || weight > 1_000_000) {
+      throw new ConfigException("models[" + name + "].weight", weight, "0..1000000");
+    }
+    if (contextWindow.isPresent() && contextWindow.getAsLong() < 1) {
+      throw new ConfigException("models[" + name + "].context-window", contextWindow.getAsLong(), ">= 1");
+    }
+    if (fallbacks.contains(name)) {
+      throw new ConfigException("models[" + name + "].fallbacks", name, "other models than the model itself");
+    }
     if (name.isBlank() || name.length() > 256) {
       throw new ConfigException("models[].name", name, "1..256 characters");
     }
@@ -93,6 +122,26 @@ public record ModelConfig(String name, String provider, String upstreamModel, Op
     }
   }
 
+  /** One deployment named {@code default}, weight 1, no fallbacks: the single-upstream shape. */
+  public ModelConfig(String name, String provider, String upstreamModel, Optional<String> baseUrl,
+                     Optional<String> apiKey, Map<String, String> options, Map<String, String> headers) {
+    this(name, provider, upstreamModel, baseUrl, apiKey, options, headers, DEFAULT_DEPLOYMENT, 1, 0, Optional.empty(),
+        List.of(), OptionalLong.empty(), Optional.empty());
+  }
+
+  /** This upstream as deployment {@code id} of its model. */
+  public ModelConfig asDeployment(String id, int weight, int priority, Optional<String> region) {
+    return new ModelConfig(name, provider, upstreamModel, baseUrl, apiKey, options, headers, id, weight, priority, region,
+        fallbacks, contextWindow, strategy);
+  }
+
+  /** This model with model-level routing settings. */
+  public ModelConfig withRouting(List<String> fallbacks, OptionalLong contextWindow,
+                                 Optional<dev.tollgate.routing.Strategy> strategy) {
+    return new ModelConfig(name, provider, upstreamModel, baseUrl, apiKey, options, headers, deploymentId, weight, priority,
+        region, fallbacks, contextWindow, strategy);
+  }
+
   /** The pre-provider-adapters shape: no options, no extra headers. */
   public ModelConfig(String name, String provider, String upstreamModel, Optional<String> baseUrl, Optional<String> apiKey) {
     this(name, provider, upstreamModel, baseUrl, apiKey, Map.of(), Map.of());
@@ -105,7 +154,8 @@ public record ModelConfig(String name, String provider, String upstreamModel, Op
 
   /** This route serving {@code publicName} with {@code upstream} as the upstream model (wildcard resolution). */
   public ModelConfig serving(String publicName, String upstream) {
-    return new ModelConfig(publicName, provider, upstream, baseUrl, apiKey, options, headers);
+    return new ModelConfig(publicName, provider, upstream, baseUrl, apiKey, options, headers, deploymentId, weight,
+        priority, region, fallbacks, contextWindow, strategy);
   }
 
   public Optional<String> option(String key) {
@@ -120,7 +170,9 @@ public record ModelConfig(String name, String provider, String upstreamModel, Op
     return "ModelConfig[name=" + name + ", provider=" + provider + ", model=" + upstreamModel + ", base-url="
         + baseUrl.orElse("-") + ", api-key=" + (apiKey.isPresent() ? "<set>" : "-")
         + (shown.isEmpty() ? "" : ", options=" + shown)
-        + (headers.isEmpty() ? "" : ", headers=" + new TreeMap<>(headers).keySet()) + "]";
+        + (headers.isEmpty() ? "" : ", headers=" + new TreeMap<>(headers).keySet())
+        + (deploymentId.equals(DEFAULT_DEPLOYMENT) ? "" : ", id=" + deploymentId + ", weight=" + weight + ", priority=" + priority)
+        + (fallbacks.isEmpty() ? "" : ", fallbacks=" + fallbacks) + "]";
   }
 
   public static ModelConfig mock(String name) {

@@ -3,7 +3,9 @@ package dev.tollgate.config;
 import static java.util.Objects.requireNonNull;
 
 import dev.tollgate.common.ConfigException;
+import dev.tollgate.cache.CacheConfig;
 import dev.tollgate.pricing.PricingConfig;
+import dev.tollgate.routing.RoutingConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -25,7 +27,15 @@ public record TollgateConfig(
     UpstreamConfig upstream,
     LogConfig log,
     List<ModelConfig> models,
-    PricingConfig pricing) {
+    PricingConfig pricing,
+    RoutingConfig routing,
+    CacheConfig cache) {
+
+  /** Without routing and cache sections: their defaults. */
+  public TollgateConfig(ServerConfig server, StoreConfig store, AuthConfig auth, MockConfig mock, UsageConfig usage,
+                        UpstreamConfig upstream, LogConfig log, List<ModelConfig> models, PricingConfig pricing) {
+    this(server, store, auth, mock, usage, upstream, log, models, pricing, RoutingConfig.ofDefaults(), CacheConfig.ofDefaults());
+  }
 
   public TollgateConfig {
     requireNonNull(server, "server");
@@ -36,11 +46,15 @@ public record TollgateConfig(
     requireNonNull(upstream, "upstream");
     requireNonNull(log, "log");
     requireNonNull(pricing, "pricing");
+    requireNonNull(routing, "routing");
+    requireNonNull(cache, "cache");
     models = List.copyOf(models);
     Set<String> names = new HashSet<>();
     for (int i = 0; i < models.size(); i++) {
-      if (!names.add(models.get(i).name())) {
-        throw new ConfigException("models[" + i + "].name", models.get(i).name(), "a name not used by another model");
+      // several entries of one name are the deployments of that model; each needs its own id
+      if (!names.add(models.get(i).name() + "\u0000" + models.get(i).deploymentId())) {
+        throw new ConfigException("models[" + i + "].name", models.get(i).name(),
+            "a name not used by another model (deployments of one model need distinct ids)");
       }
     }
   }
@@ -48,35 +62,43 @@ public record TollgateConfig(
   public static TollgateConfig ofDefaults() {
     return new TollgateConfig(ServerConfig.ofDefaults(), StoreConfig.ofDefaults(), AuthConfig.ofDefaults(),
         MockConfig.ofDefaults(), UsageConfig.ofDefaults(), UpstreamConfig.ofDefaults(), LogConfig.ofDefaults(),
-        ModelConfig.defaultMockModels(), PricingConfig.ofDefaults());
+        ModelConfig.defaultMockModels(), PricingConfig.ofDefaults(), RoutingConfig.ofDefaults(), CacheConfig.ofDefaults());
   }
 
   public TollgateConfig withServer(ServerConfig server) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
   }
 
   public TollgateConfig withStore(StoreConfig store) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
   }
 
   public TollgateConfig withAuth(AuthConfig auth) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
   }
 
   public TollgateConfig withMock(MockConfig mock) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
   }
 
   public TollgateConfig withUsage(UsageConfig usage) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
   }
 
   public TollgateConfig withPricing(PricingConfig pricing) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
   }
 
   public TollgateConfig withModels(List<ModelConfig> models) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
+  }
+
+  public TollgateConfig withRouting(RoutingConfig routing) {
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
+  }
+
+  public TollgateConfig withCache(CacheConfig cache) {
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
   }
 
   /** {@code server.*}: where the gateway listens. */

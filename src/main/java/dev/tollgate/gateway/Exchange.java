@@ -46,6 +46,25 @@ final class Exchange {
   TokenUsage usage = TokenUsage.ZERO;
   boolean usageReported;
   final Set<UsageFlag> flags = EnumSet.noneOf(UsageFlag.class);
+  /** This attempt's number, 1..n: every upstream attempt is its own ledger row. */
+  int attempt = 1;
+  /** What admission granted; charged with every row and closed once when the request is over. */
+  Admission.Ticket ticket = Admission.Ticket.NONE;
+  private boolean ticketClosed;
+  /** The model a budget downgraded the request from. */
+  Optional<String> downgradedFrom = Optional.empty();
+  /** The deployment shown in the x-tollgate-deployment header ({@code model/id}). */
+  Optional<String> deploymentShown = Optional.empty();
+  /** The model that served when it was a fallback. */
+  Optional<String> fallbackModel = Optional.empty();
+  /** {@code hit}, {@code miss} or {@code off}: the x-tollgate-cache header. */
+  String cacheStatus = "off";
+  /** Written SSE events kept for the response cache; null when the answer is not going to be cached. */
+  List<io.vertx.core.buffer.Buffer> capture;
+  /** Runs once the answer went out complete with 200 (fills the response cache). */
+  Runnable onAnswered = () -> {};
+  /** A non-streamed answer's body, kept for the response cache. */
+  io.vertx.core.buffer.Buffer answerBody;
   private boolean recorded;
 
   Exchange(String requestId, Instant startedAt, String endpoint) {
@@ -61,9 +80,30 @@ final class Exchange {
       return Optional.empty();
     }
     recorded = true;
-    return Optional.of(new UsageRecord(requestId, 0, startedAt, Optional.ofNullable(firstTokenAt), endedAt, key.id(),
+    return Optional.of(new UsageRecord(requestId, attempt, startedAt, Optional.ofNullable(firstTokenAt), endedAt, key.id(),
         userId, tags, provider, modelRequested, modelServed.isEmpty() ? modelRequested : modelServed, endpoint, stream,
         usage, costNanos, status, errorClass, flags, priceVersion, costBreakdown, orgId, projectId, deployment,
         savedNanos));
+  }
+
+  /** After a failed attempt was recorded: the next attempt starts with a clean slate. */
+  void nextAttempt() {
+    recorded = false;
+    attempt++;
+    usage = TokenUsage.ZERO;
+    usageReported = false;
+    cost = null;
+    firstTokenAt = null;
+    modelServed = "";
+    flags.remove(UsageFlag.ESTIMATED);
+    flags.remove(UsageFlag.UNPRICED);
+  }
+
+  /** Releases the admission ticket; only the first call does anything. */
+  void closeTicket() {
+    if (!ticketClosed) {
+      ticketClosed = true;
+      ticket.close();
+    }
   }
 }

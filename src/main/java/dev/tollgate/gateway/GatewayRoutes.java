@@ -24,6 +24,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import dev.tollgate.providers.Cancellation;
+import dev.tollgate.providers.ProviderReply;
+import dev.tollgate.providers.StreamHandle;
+import dev.tollgate.providers.StreamObserver;
+import io.vertx.core.Future;
 
 /**
  * The OpenAI-compatible surface: {@code /v1/chat/completions}, {@code /v1/completions},
@@ -32,18 +38,24 @@ import java.util.Optional;
  */
 public final class GatewayRoutes {
 
+  /** Providers that reject {@code max_tokens} for reasoning models and want {@code max_completion_tokens}. */
+  static final Set<String> MAX_COMPLETION_TOKENS = Set.of("openai", "azure");
+
   private final KeyService keys;
   private final ModelCatalog catalog;
-  private final Map<String, ProviderClient> providers;
   private final Relay relay;
+  private final Dispatcher dispatcher;
+  private final Pipeline pipeline;
   private final Clock clock;
 
-  public GatewayRoutes(KeyService keys, ModelCatalog catalog, Map<String, ProviderClient> providers, Metering metering, Clock clock) {
+  public GatewayRoutes(KeyService keys, ModelCatalog catalog, Map<String, ProviderClient> providers, Metering metering,
+                       Admission admission, Resilience resilience, Clock clock) {
     this.keys = requireNonNull(keys, "keys");
     this.catalog = requireNonNull(catalog, "catalog");
-    this.providers = Map.copyOf(providers);
     this.relay = new Relay(requireNonNull(metering, "metering"), clock);
     this.clock = requireNonNull(clock, "clock");
+    this.dispatcher = resilience.dispatcher(catalog, providers, relay, clock);
+    this.pipeline = resilience.pipeline(admission, catalog, metering, relay, clock);
   }
 
   public void register(Router router) {
@@ -78,23 +90,65 @@ public final class GatewayRoutes {
     String model = RequestValidation.validate(op, body);
     attribute(ctx, body, ex);
     ModelConfig route = catalog.resolve(model, ex.key);
-    ProviderClient provider = providers.get(route.provider());
     ex.provider = route.provider();
     ex.upstreamModel = route.upstreamModel();
     ex.serviceTier = Metering.serviceTier(body.path("service_tier").asText(null));
     boolean wantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);
-    ProviderCall call = new ProviderCall(op, route, body, ex.requestId, wantsUsage);
-    if (ex.stream) {
-      stream(ctx, ex, provider, call);
-    } else {
-      relay.reply(ctx, ex, call.body(), call.cancellation(), provider.call(call));
+    pipeline.run(ctx, ex, op, body, route, new Pipeline.Route() {
+      @Override
+      public void capOutput(ObjectNode b, long max, ModelConfig routed) {
+        capOutputTokens(b, max, op, routed.provider());
+      }
+
+      @Override
+      public void dispatch(ModelConfig routed) {
+        Dispatcher.Chain chain = dispatcher.chain(routed, op == Operation.EMBEDDINGS ? 0 : UsageEstimator.promptTokens(body));
+        Dispatcher.Surface surface = new Dispatcher.Surface() {
+          @Override
+          public Future<ProviderReply> call(ModelConfig target, ProviderClient provider, Cancellation cancellation) {
+            return provider.call(new ProviderCall(op, target, body.deepCopy(), ex.requestId, wantsUsage, Map.of(), cancellation));
+          }
+
+          @Override
+          public StreamHandle stream(ModelConfig target, ProviderClient provider, StreamObserver observer) {
+            return provider.stream(new ProviderCall(op, target, body.deepCopy(), ex.requestId, wantsUsage), observer);
+          }
+        };
+        if (ex.stream) {
+          stream(ctx, ex, body, chain, surface);
+        } else {
+          dispatcher.reply(ctx, ex, body, chain, surface);
+        }
+      }
+    });
+  }
+
+  /**
+   * The budget's output cap: every output-limit field the request sets is lowered to it (the Anthropic and
+   * Gemini translators read {@code max_completion_tokens}, then {@code max_tokens}); a request that sets none
+   * gets the one its provider expects.
+   */
+  static void capOutputTokens(ObjectNode body, long max, Operation op, String provider) {
+    if (op == Operation.EMBEDDINGS) {
+      return;
+    }
+    boolean set = false;
+    for (String field : List.of("max_completion_tokens", "max_tokens")) {
+      JsonNode v = body.get(field);
+      if (v != null && !v.isNull()) {
+        set = true;
+        body.put(field, v.isIntegralNumber() ? Math.min(v.asLong(), max) : max);
+      }
+    }
+    if (!set) {
+      body.put(op == Operation.CHAT && MAX_COMPLETION_TOKENS.contains(provider) ? "max_completion_tokens" : "max_tokens", max);
     }
   }
 
   /** OpenAI streams end with {@code data: [DONE]}: it is held back and sent after the cost comment. */
-  private void stream(RoutingContext ctx, Exchange ex, ProviderClient provider, ProviderCall call) {
+  private void stream(RoutingContext ctx, Exchange ex, ObjectNode body, Dispatcher.Chain chain, Dispatcher.Surface surface) {
     Buffer[] heldDone = {null};
-    relay.stream(ctx, ex, call.body(), Dialect.OPENAI, observer -> provider.stream(call, observer),
+    dispatcher.stream(ctx, ex, body, Dialect.OPENAI, chain, surface,
         event -> {
           if (Sse.isDone(event)) {
             heldDone[0] = event;
@@ -126,6 +180,7 @@ public final class GatewayRoutes {
   }
 
   private void listModels(RoutingContext ctx) {
+    // a model with several deployments is one entry
     ApiKey key = keys.authenticate(Web.bearer(ctx));
     ObjectNode out = Json.object().put("object", "list");
     ArrayNode data = out.putArray("data");

@@ -28,6 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import dev.tollgate.providers.Cancellation;
+import dev.tollgate.providers.StreamHandle;
+import dev.tollgate.providers.StreamObserver;
+import io.vertx.core.Future;
 
 /**
  * The Anthropic-compatible surface: {@code POST /v1/messages} (stream and non-stream) and
@@ -44,16 +48,19 @@ public final class MessagesRoutes {
 
   private final KeyService keys;
   private final ModelCatalog catalog;
-  private final Map<String, ProviderClient> providers;
   private final Relay relay;
+  private final Dispatcher dispatcher;
+  private final Pipeline pipeline;
   private final Clock clock;
 
-  public MessagesRoutes(KeyService keys, ModelCatalog catalog, Map<String, ProviderClient> providers, Metering metering, Clock clock) {
+  public MessagesRoutes(KeyService keys, ModelCatalog catalog, Map<String, ProviderClient> providers, Metering metering,
+                        Admission admission, Resilience resilience, Clock clock) {
     this.keys = requireNonNull(keys, "keys");
     this.catalog = requireNonNull(catalog, "catalog");
-    this.providers = Map.copyOf(providers);
     this.relay = new Relay(requireNonNull(metering, "metering"), clock);
     this.clock = requireNonNull(clock, "clock");
+    this.dispatcher = resilience.dispatcher(catalog, providers, relay, clock);
+    this.pipeline = resilience.pipeline(admission, catalog, metering, relay, clock);
   }
 
   public void register(Router router) {
@@ -73,43 +80,71 @@ public final class MessagesRoutes {
     JsonNode user = body.path("metadata").path("user_id");
     GatewayRoutes.attribute(ctx, user.isTextual() ? Json.object().put("user", user.asText()) : Json.object(), ex);
     ModelConfig route = catalog.resolve(model, ex.key);
-    ProviderClient provider = providers.get(route.provider());
     ex.provider = route.provider();
     ex.upstreamModel = route.upstreamModel();
     ex.serviceTier = Metering.serviceTier(body.path("service_tier").asText(null));
     ex.stream = body.path("stream").asBoolean(false);
-    if (provider instanceof MessagesClient anthropic) {
-      Map<String, String> forward = new java.util.HashMap<>();
-      String beta = ctx.request().getHeader("anthropic-beta");
-      if (beta != null) {
-        forward.put("anthropic-beta", beta);
-      }
-      ProviderCall call = new ProviderCall(Operation.CHAT, route, body, ex.requestId, false, forward);
-      if (ex.stream) {
-        relay.stream(ctx, ex, body, Dialect.ANTHROPIC, observer -> anthropic.streamMessages(call, observer), List::of, u -> List.of());
-      } else {
-        relay.reply(ctx, ex, body, call.cancellation(), anthropic.messages(call));
-      }
-      return;
+    Map<String, String> forward = new java.util.HashMap<>();
+    String beta = ctx.request().getHeader("anthropic-beta");
+    if (beta != null) {
+      forward.put("anthropic-beta", beta);
     }
-    ObjectNode openAi = AnthropicTranslator.toOpenAiRequest(body, MAX_COMPLETION_TOKENS.contains(route.provider()));
-    ProviderCall call = new ProviderCall(Operation.CHAT, route, openAi, ex.requestId, false);
+    pipeline.run(ctx, ex, Operation.CHAT, body, route, new Pipeline.Route() {
+      @Override
+      public void capOutput(ObjectNode b, long max, ModelConfig routed) {
+        b.put("max_tokens", Math.min(b.path("max_tokens").asLong(max), max));
+      }
+
+      @Override
+      public void dispatch(ModelConfig routed) {
+        route(ctx, ex, body, forward, dispatcher.chain(routed, UsageEstimator.promptTokens(body)));
+      }
+    });
+  }
+
+  /**
+   * Each attempt goes natively to a deployment whose provider speaks Messages, and translated to any other;
+   * a stream's translation state belongs to the attempt that is relaying it.
+   */
+  private void route(RoutingContext ctx, Exchange ex, ObjectNode body, Map<String, String> forward, Dispatcher.Chain chain) {
     String messageId = "msg_" + ex.requestId;
-    if (ex.stream) {
-      OpenAiToAnthropicStream encoder = new OpenAiToAnthropicStream(messageId, route.upstreamModel(),
-          UsageEstimator.promptTokens(body));
-      relay.stream(ctx, ex, body, Dialect.ANTHROPIC, observer -> provider.stream(call, observer), encoder::onEvent, encoder::finish);
-    } else {
-      relay.reply(ctx, ex, body, call.cancellation(), provider.call(call).map(r -> {
-        JsonNode completion;
-        try {
-          completion = Json.MAPPER.readTree(r.body().getBytes());
-        } catch (IOException e) {
-          throw new UpstreamException(route.provider(), 200, "upstream '" + route.provider() + "' sent a body that is not JSON");
+    OpenAiToAnthropicStream[] encoder = {null};
+    Dispatcher.Surface surface = new Dispatcher.Surface() {
+      @Override
+      public Future<ProviderReply> call(ModelConfig target, ProviderClient provider, Cancellation cancellation) {
+        if (provider instanceof MessagesClient anthropic) {
+          return anthropic.messages(new ProviderCall(Operation.CHAT, target, body.deepCopy(), ex.requestId, false, forward, cancellation));
         }
-        ObjectNode msg = AnthropicTranslator.toAnthropicResponse(completion, r.usage(), messageId);
-        return new ProviderReply(Buffer.buffer(Json.bytes(msg)), r.usage(), r.servedModel());
-      }));
+        ObjectNode openAi = AnthropicTranslator.toOpenAiRequest(body, MAX_COMPLETION_TOKENS.contains(target.provider()));
+        return provider.call(new ProviderCall(Operation.CHAT, target, openAi, ex.requestId, false, Map.of(), cancellation)).map(r -> {
+          JsonNode completion;
+          try {
+            completion = Json.MAPPER.readTree(r.body().getBytes());
+          } catch (IOException e) {
+            throw new UpstreamException(target.provider(), 200, "upstream '" + target.provider() + "' sent a body that is not JSON");
+          }
+          ObjectNode msg = AnthropicTranslator.toAnthropicResponse(completion, r.usage(), messageId);
+          return new ProviderReply(Buffer.buffer(Json.bytes(msg)), r.usage(), r.servedModel());
+        });
+      }
+
+      @Override
+      public StreamHandle stream(ModelConfig target, ProviderClient provider, StreamObserver observer) {
+        if (provider instanceof MessagesClient anthropic) {
+          encoder[0] = null;
+          return anthropic.streamMessages(new ProviderCall(Operation.CHAT, target, body.deepCopy(), ex.requestId, false, forward), observer);
+        }
+        encoder[0] = new OpenAiToAnthropicStream(messageId, target.upstreamModel(), UsageEstimator.promptTokens(body));
+        ObjectNode openAi = AnthropicTranslator.toOpenAiRequest(body, MAX_COMPLETION_TOKENS.contains(target.provider()));
+        return provider.stream(new ProviderCall(Operation.CHAT, target, openAi, ex.requestId, false), observer);
+      }
+    };
+    if (ex.stream) {
+      dispatcher.stream(ctx, ex, body, Dialect.ANTHROPIC, chain, surface,
+          event -> encoder[0] == null ? List.of(event) : encoder[0].onEvent(event),
+          usage -> encoder[0] == null ? List.of() : encoder[0].finish(usage));
+    } else {
+      dispatcher.reply(ctx, ex, body, chain, surface);
     }
   }
 

@@ -13,6 +13,8 @@ import dev.tollgate.usage.UsageRecorded;
 import dev.tollgate.usage.UsageSink;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
+import java.time.Instant;
+import dev.tollgate.usage.TokenUsage;
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Map;
@@ -75,7 +77,20 @@ public final class Metering {
     ex.toRecord(clock.instant(), status, errorClass, nanos, version, breakdown).ifPresent(r -> {
       sink.record(r);
       events.publish(new UsageRecorded(r));
+      ex.ticket.charge(r);
     });
+  }
+
+  /** What {@code usage} costs on a provider and model now, in nano-USD; 0 when unpriced (a cache hit's savings). */
+  long priceOf(String provider, String model, String upstreamModel, TokenUsage usage, Instant at) {
+    if (usage.totalTokens() == 0) {
+      return 0;
+    }
+    Cost c = pricing.cost(provider, model, usage, CostContext.of(ServiceTier.STANDARD), at);
+    if (c.unpriced() && !upstreamModel.equals(model)) {
+      c = pricing.cost(provider, upstreamModel, usage, CostContext.of(ServiceTier.STANDARD), at);
+    }
+    return c.unpriced() ? 0 : c.totalNanos();
   }
 
   /** Exact USD per price component, summed over the cost's lines. */

@@ -21,7 +21,7 @@ public final class ModelCatalog {
 
   public ModelCatalog(List<ModelConfig> models) {
     for (ModelConfig m : models) {
-      byName.put(m.name(), m);
+      byName.putIfAbsent(m.name(), m); // several entries of one name are its deployments: the first stands for the model
     }
   }
 

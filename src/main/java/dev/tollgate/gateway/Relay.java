@@ -42,8 +42,41 @@ final class Relay {
     this.clock = clock;
   }
 
+  /** The request is over: its last ledger row, then the admission ticket is released. */
   void finish(Exchange ex, int status, Optional<String> errorClass) {
+    try {
+      metering.finish(ex, status, errorClass);
+    } finally {
+      ex.closeTicket();
+    }
+  }
+
+  /** A failed attempt that will be retried: its own ledger row; the exchange moves to the next attempt. */
+  void recordAttempt(Exchange ex, int status, Optional<String> errorClass) {
     metering.finish(ex, status, errorClass);
+    ex.nextAttempt();
+  }
+
+  static final String DEPLOYMENT_HEADER = "x-tollgate-deployment";
+  static final String ATTEMPTS_HEADER = "x-tollgate-attempts";
+  static final String FALLBACK_HEADER = "x-tollgate-fallback";
+  static final String CACHE_HEADER = "x-tollgate-cache";
+  static final String DOWNGRADED_HEADER = "x-tollgate-downgraded-from";
+
+  /** Which deployment served, how many attempts it took, fallback, cache and downgrade: on every answer. */
+  static void routingHeaders(HttpServerResponse resp, Exchange ex) {
+    if (resp.headWritten()) {
+      return;
+    }
+    ex.deploymentShown.ifPresent(d -> resp.putHeader(DEPLOYMENT_HEADER, d));
+    if (ex.key != null && !ex.provider.isEmpty() && !ex.flags.contains(UsageFlag.CACHE_HIT)) {
+      resp.putHeader(ATTEMPTS_HEADER, Integer.toString(ex.attempt));
+    }
+    ex.fallbackModel.ifPresent(m -> resp.putHeader(FALLBACK_HEADER, m));
+    ex.downgradedFrom.ifPresent(m -> resp.putHeader(DOWNGRADED_HEADER, m));
+    if (ex.key != null) {
+      resp.putHeader(CACHE_HEADER, ex.cacheStatus);
+    }
   }
 
   /**
@@ -71,6 +104,7 @@ final class Relay {
       }
       answered[0] = true;
       if (ar.failed()) {
+        routingHeaders(resp, ex);
         ctx.fail(ar.cause());
         return;
       }
@@ -84,7 +118,10 @@ final class Relay {
         return;
       }
       metering.costHeader(ex).ifPresent(usd -> resp.putHeader(Metering.COST_HEADER_NAME, usd));
+      routingHeaders(resp, ex);
       resp.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(reply.body());
+      ex.answerBody = reply.body();
+      ex.onAnswered.run();
       finish(ex, 200, Optional.empty());
     });
   }
@@ -125,7 +162,11 @@ final class Relay {
         for (Buffer e : events) {
           if (ex.firstTokenAt == null) {
             ex.firstTokenAt = clock.instant();
+            routingHeaders(resp, ex);
             resp.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM).putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE);
+          }
+          if (ex.capture != null) {
+            ex.capture.add(e.copy());
           }
           resp.write(e);
         }
@@ -156,6 +197,7 @@ final class Relay {
         metering.costComment(ex).ifPresent(resp::write);
         write(closing.apply(ex.usage));
         resp.end();
+        ex.onAnswered.run();
         finish(ex, 200, Optional.empty());
       }
 
@@ -166,6 +208,7 @@ final class Relay {
         }
         done[0] = true;
         if (!resp.headWritten()) {
+          routingHeaders(resp, ex);
           ctx.fail(error); // nothing sent yet: a normal error response, in the caller's dialect
           return;
         }

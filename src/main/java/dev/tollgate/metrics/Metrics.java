@@ -109,6 +109,11 @@ public final class Metrics {
     events.subscribe(UnpricedUsage.class, this::unpriced);
   }
 
+  /** The registry, for features that keep their own meters (routing: breakers, retries, cache hits). */
+  public io.micrometer.core.instrument.MeterRegistry registry() {
+    return registry;
+  }
+
   /** What {@code GET /metrics} answers: the format the {@code Accept} header asks for. */
   public record Exposition(String contentType, byte[] body) {}
 
