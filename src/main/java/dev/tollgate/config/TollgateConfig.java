@@ -52,9 +52,11 @@ public record TollgateConfig(
     Set<String> names = new HashSet<>();
     for (int i = 0; i < models.size(); i++) {
       // several entries of one name are the deployments of that model; each needs its own id
-      if (!names.add(models.get(i).name() + "\u0000" + models.get(i).deploymentId())) {
-        throw new ConfigException("models[" + i + "].name", models.get(i).name(),
-            "a name not used by another model (deployments of one model need distinct ids)");
+      ModelConfig m = models.get(i);
+      if (!names.add(m.name() + "\u0000" + m.deploymentId())) {
+        throw m.deploymentId().equals(ModelConfig.DEFAULT_DEPLOYMENT)
+            ? new ConfigException("models[" + i + "].name", m.name(), "a name not used by another model")
+            : new ConfigException("models[" + m.name() + "].id", m.deploymentId(), "an id not used by another deployment of " + m.name());
       }
     }
   }

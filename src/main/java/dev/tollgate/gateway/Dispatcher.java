@@ -183,6 +183,9 @@ final class Dispatcher {
     void next() {
       Optional<Pick> pick = pick();
       if (pick.isEmpty()) {
+        pick = lastResort();
+      }
+      if (pick.isEmpty()) {
         giveUp(new UnavailableException("no deployment of model '" + plan.routed().name()
             + "' is available (every circuit breaker is open or every deployment is disabled)"));
         return;
@@ -209,6 +212,22 @@ final class Dispatcher {
           }
         }
         nextModel();
+      }
+      return Optional.empty();
+    }
+
+    /**
+     * When every breaker of the whole chain is open, the routed model's deployment that is enabled and was
+     * configured first still gets the request: a breaker routes around a deployment, it does not turn a model
+     * with nowhere else to go into a 503 (the upstream's own answer is more useful, and it is the probe).
+     */
+    private Optional<Pick> lastResort() {
+      ModelConfig routed = chain.getFirst();
+      for (Deployment d : deployments.of(routed)) {
+        if (d.enabled()) {
+          modelIndex = 0;
+          return Optional.of(new Pick(0, routed, d, false));
+        }
       }
       return Optional.empty();
     }

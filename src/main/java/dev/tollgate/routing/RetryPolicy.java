@@ -15,7 +15,8 @@ import java.util.random.RandomGenerator;
  * {@code [wait/2, wait]}; an upstream's {@code Retry-After} replaces it when longer. A retry is not started
  * when it would end after {@code max-total} from the request's start.
  *
- * @param maxAttempts attempts per request across all deployments and fallbacks, the first included
+ * @param maxAttempts attempts per model (its deployments, the first attempt included); each fallback model
+ *     gets as many again. Default 1: a failure goes to the next model of the fallback chain, if any.
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxTotal) {
   public RetryPolicy {
@@ -37,7 +38,9 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
   }
 
   public static RetryPolicy ofDefaults() {
-    return new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(60));
+    // One attempt per model unless configured: the SDKs already retry, and a gateway that retries by default
+    // multiplies an outage's load (3 SDK tries x 3 gateway tries). Fallbacks and other deployments still apply.
+    return new RetryPolicy(1, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(60));
   }
 
   /** Whether another deployment (or the same one later) may succeed where this attempt failed. */
