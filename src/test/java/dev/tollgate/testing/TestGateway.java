@@ -6,6 +6,9 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.tollgate.Tollgate;
 import dev.tollgate.auth.KeyService;
+import dev.tollgate.cache.CacheConfig;
+import dev.tollgate.gateway.Admission;
+import dev.tollgate.routing.RoutingConfig;
 import dev.tollgate.config.ModelConfig;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.config.TollgateConfig.AuthConfig;
@@ -67,6 +70,9 @@ public final class TestGateway implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private int eventLoops = 1;
     private UpstreamConfig upstream = UpstreamConfig.ofDefaults();
+    private RoutingConfig routing = RoutingConfig.ofDefaults();
+    private CacheConfig cache = CacheConfig.ofDefaults();
+    private Admission admission = Admission.ALLOW_ALL;
 
     private Builder(Path dataDir) {
       this.dataDir = requireNonNull(dataDir, "dataDir");
@@ -98,6 +104,21 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    public Builder routing(RoutingConfig routing) {
+      this.routing = requireNonNull(routing, "routing");
+      return this;
+    }
+
+    public Builder cache(CacheConfig cache) {
+      this.cache = requireNonNull(cache, "cache");
+      return this;
+    }
+
+    public Builder admission(Admission admission) {
+      this.admission = requireNonNull(admission, "admission");
+      return this;
+    }
+
     public Builder eventLoops(int eventLoops) {
       this.eventLoops = eventLoops;
       return this;
@@ -112,8 +133,8 @@ public final class TestGateway implements AutoCloseable {
           new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
           StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")),
           new AuthConfig(Optional.of(MASTER_KEY)),
-          mock, defaults.usage(), upstream, defaults.log(), models, defaults.pricing());
-      return new TestGateway(Tollgate.start(config, clock));
+          mock, defaults.usage(), upstream, defaults.log(), models, defaults.pricing(), routing, cache);
+      return new TestGateway(Tollgate.start(config, clock, java.util.function.UnaryOperator.identity(), admission));
     }
   }
 
