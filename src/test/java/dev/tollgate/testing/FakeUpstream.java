@@ -97,6 +97,17 @@ public final class FakeUpstream implements AutoCloseable {
     }
   }
 
+  /** How many requests are waiting to be taken. */
+  public int receivedCount() {
+    return received.size();
+  }
+
+  /** Answers the first request with {@code replies[0]}, the second with {@code replies[1]} ..., then the last one again. */
+  public static Reply sequence(Reply... replies) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return (req, vertx) -> replies[Math.min(n.getAndIncrement(), replies.length - 1)].send(req, vertx);
+  }
+
   /** Forgets requests received so far. */
   public void clearRequests() {
     received.clear();
