@@ -16,8 +16,8 @@ import java.util.Set;
  * cache:
  *   enabled: true
  *   ttl: 1h
- *   max-bytes: 256mb           # the embedded (Caffeine) cache is bounded by the size of its entries
- *   max-entry-bytes: 1mb       # larger answers are not cached
+ *   max-bytes: 256MiB          # the embedded (Caffeine) cache is bounded by the size of its entries
+ *   max-entry-bytes: 1MiB      # larger answers are not cached
  *   keys: [key-id, ...]        # when set, only these keys use the cache
  *   projects: [project-id, ...] # when set, only these projects use the cache
  * </pre>
