@@ -111,6 +111,15 @@ class ResponseCacheHttpTest {
   }
 
   @Test
+  void hitsAndMisses_areCounted() {
+    gateway.post("/v1/chat/completions", gateway.masterKey(), chat("counted", false));
+    gateway.post("/v1/chat/completions", gateway.masterKey(), chat("counted", false));
+    String metrics = gateway.send(gateway.request("/metrics").GET().build()).body();
+    assertThat(metrics).containsPattern("tollgate_cache_hits_total [1-9]");
+    assertThat(metrics).containsPattern("tollgate_cache_misses_total [1-9]");
+  }
+
+  @Test
   void aFailedAnswer_isNotCached() {
     upstream.replyWith(FakeUpstream.json(500, FakeUpstream.error("down", "server_error", "x")));
     assertThat(gateway.post("/v1/chat/completions", gateway.masterKey(), chat("failing", false)).statusCode()).isEqualTo(502);

@@ -281,6 +281,26 @@ class RoutingResilienceHttpTest {
     assertThat(a.path("breaker").asText()).isEqualTo("open");
     assertThat(a.path("recent_errors").asInt()).isEqualTo(3);
     assertThat(a.path("recent_error_rate").asDouble()).isEqualTo(1.0);
+
+    String metrics = gateway.send(gateway.request("/metrics").GET().build()).body();
+    assertThat(metrics).contains("tollgate_breaker_state{deployment=\"mbreaker/a\"} 1.0");
+    assertThat(metrics).contains("tollgate_breaker_state{deployment=\"mbreaker/b\"} 0.0");
+    assertThat(metrics).containsPattern("tollgate_retries_total [1-9]");
+  }
+
+  @Test
+  void messagesSurface_isRetriedTheSameWay_andAnswersInAnthropicsFormat() {
+    primary.replyWith(FakeUpstream.json(500, FakeUpstream.error("boom", "server_error", "server_error")));
+    String id = RequestIds.next();
+    HttpResponse<String> resp = gateway.post("/v1/messages", gateway.masterKey(),
+        "{\"model\":\"m500\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", id);
+
+    assertThat(resp.statusCode()).isEqualTo(200);
+    JsonNode msg = json(resp.body());
+    assertThat(msg.path("type").asText()).isEqualTo("message");
+    assertThat(msg.at("/content/0/text").asText()).isEqualTo("from b");
+    assertThat(header(resp, "x-tollgate-deployment")).isEqualTo("m500/b");
+    assertThat(rows(id, 2)).extracting(UsageRecord::endpoint).containsExactly("messages", "messages");
   }
 
   @Test
