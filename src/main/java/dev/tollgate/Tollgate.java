@@ -66,6 +66,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -94,7 +95,8 @@ public final class Tollgate implements AutoCloseable {
   /** Everything the routes need; shared by all verticles. */
   public record Services(TollgateConfig config, KeyService keys, ModelCatalog catalog, UsageStore usageStore,
                          UsageWriter usageWriter, Pricing pricing, EventBus events, Metrics metrics, Clock clock,
-                         AtomicBoolean started, Deployments deployments, ResponseCache responseCache, Admission admission) {}
+                         AtomicBoolean started, Deployments deployments, ResponseCache responseCache, Admission admission,
+                         Function<Vertx, Sleeper> sleepers) {}
 
   private Tollgate(TollgateConfig config, Vertx vertx, Database db, KeyService keys, UsageStore usageStore,
                    UsageWriter usageWriter, Optional<String> generatedMasterKey) {
@@ -121,7 +123,14 @@ public final class Tollgate implements AutoCloseable {
 
   /** Starts with an admission stage of the caller's (the tests' fakes; budgets and rate limits). */
   public static Tollgate start(TollgateConfig config, Clock clock, UnaryOperator<UsageStore> ledgerStore, Admission admission) {
+    return start(config, clock, ledgerStore, admission, Sleeper::timers);
+  }
+
+  /** ... and the retry backoff's sleeper (tests record the waits instead of waiting). */
+  public static Tollgate start(TollgateConfig config, Clock clock, UnaryOperator<UsageStore> ledgerStore, Admission admission,
+                               Function<Vertx, Sleeper> sleepers) {
     requireNonNull(config, "config");
+    requireNonNull(sleepers, "sleepers");
     requireNonNull(admission, "admission");
     requireNonNull(clock, "clock");
     Tokenizer.count("warm up the tokenizer before the first request");
@@ -147,7 +156,7 @@ public final class Tollgate implements AutoCloseable {
         Optional.of(metrics.registry()));
     ResponseCache cache = config.cache().enabled() ? new CaffeineResponseCache(config.cache(), clock) : ResponseCache.NONE;
     Services services = new Services(config, keys, new ModelCatalog(config.models()), usageStore, writer, pricing, events, metrics,
-        clock, tollgate.started, deployments, cache, admission);
+        clock, tollgate.started, deployments, cache, admission, sleepers);
     try {
       tollgate.deploy(services);
     } catch (RuntimeException e) {
@@ -227,7 +236,7 @@ public final class Tollgate implements AutoCloseable {
   public static Router routes(Vertx vertx, Services s, HttpClient http) {
     Map<String, ProviderClient> providers = providers(vertx, s, http);
     Metering metering = new Metering(s.pricing(), s.usageWriter(), s.events(), s.clock());
-    Resilience resilience = new Resilience(s.deployments(), s.responseCache(), s.config().cache(), Sleeper.timers(vertx),
+    Resilience resilience = new Resilience(s.deployments(), s.responseCache(), s.config().cache(), s.sleepers().apply(vertx),
         new SplittableRandom(), vertx, m -> contextWindow(s.pricing(), m, s.clock()), Optional.of(s.metrics().registry()));
     GatewayRoutes gateway = new GatewayRoutes(s.keys(), s.catalog(), providers, metering, s.admission(), resilience, s.clock());
     Router router = HttpRoutes.base(vertx, s.config().server().bodyLimitBytes(), gateway::recordFailure);

@@ -62,8 +62,8 @@ class RoutingResilienceHttpTest {
         .routing(RoutingConfig.ofDefaults()
             .withRetry(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(20)))
             .withBreaker(new BreakerConfig(3, Duration.ofMinutes(5), 1))
-            .withTimeouts(new Timeouts(Duration.ofMillis(700), Duration.ofSeconds(2), Duration.ofMillis(1500))));
-    for (String m : List.of("m500", "mhang", "mslow", "mreset", "mbroken", "mjson", "mbreaker")) {
+            .withTimeouts(new Timeouts(Duration.ofMillis(700), Duration.ofMillis(800), Duration.ofMillis(1500))));
+    for (String m : List.of("m500", "mhang", "mslow", "mreset", "mbroken", "mjson", "mbreaker", "midle")) {
       b.model(deployment(m, "a", primary, 1)).model(deployment(m, "b", secondary, 2));
     }
     b.model(single("m429", primary, List.of(), OptionalLong.empty()));
@@ -242,6 +242,28 @@ class RoutingResilienceHttpTest {
     List<UsageRecord> rows = rows(id, 1);
     assertThat(rows).hasSize(1);
     assertThat(rows.getFirst().status()).isEqualTo(502);
+    assertThat(secondary.receivedCount()).isZero();
+  }
+
+  @Test
+  void aStreamThatStallsAfterItsFirstChunk_isCutByTheIdleTimeout_andNotRetried() {
+    primary.replyWith((req, vertx) -> {
+      var resp = req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+      resp.write("data: " + FakeUpstream.chunk("up-a", "Hel") + "\n\n");
+      vertx.setTimer(8000, t -> {
+        if (!resp.closed()) {
+          resp.end("data: [DONE]\n\n");
+        }
+      });
+    });
+    String id = RequestIds.next();
+    HttpResponse<String> resp = gateway.post("/v1/chat/completions", gateway.masterKey(), streamChat("midle"), id);
+
+    assertThat(resp.body()).contains("Hel").contains("upstream_timeout").contains("idle between chunks");
+    gateway.ledgerBarrier();
+    List<UsageRecord> rows = rows(id, 1);
+    assertThat(rows).hasSize(1);
+    assertThat(rows.getFirst().status()).isEqualTo(504);
     assertThat(secondary.receivedCount()).isZero();
   }
 

@@ -73,6 +73,7 @@ public final class TestGateway implements AutoCloseable {
     private RoutingConfig routing = RoutingConfig.ofDefaults();
     private CacheConfig cache = CacheConfig.ofDefaults();
     private Admission admission = Admission.ALLOW_ALL;
+    private java.util.function.Function<io.vertx.core.Vertx, dev.tollgate.routing.Sleeper> sleepers = dev.tollgate.routing.Sleeper::timers;
 
     private Builder(Path dataDir) {
       this.dataDir = requireNonNull(dataDir, "dataDir");
@@ -119,6 +120,13 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** The retry backoff's sleeper, e.g. one that records the waits and does not wait. */
+    public Builder sleeper(dev.tollgate.routing.Sleeper sleeper) {
+      requireNonNull(sleeper, "sleeper");
+      this.sleepers = vertx -> sleeper;
+      return this;
+    }
+
     public Builder eventLoops(int eventLoops) {
       this.eventLoops = eventLoops;
       return this;
@@ -134,7 +142,7 @@ public final class TestGateway implements AutoCloseable {
           StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")),
           new AuthConfig(Optional.of(MASTER_KEY)),
           mock, defaults.usage(), upstream, defaults.log(), models, defaults.pricing(), routing, cache);
-      return new TestGateway(Tollgate.start(config, clock, java.util.function.UnaryOperator.identity(), admission));
+      return new TestGateway(Tollgate.start(config, clock, java.util.function.UnaryOperator.identity(), admission, sleepers));
     }
   }
 
