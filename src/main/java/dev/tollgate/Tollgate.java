@@ -153,7 +153,7 @@ public final class Tollgate implements AutoCloseable {
         .setPreferNativeTransport(true));
     Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated);
     Deployments deployments = new Deployments(config.models(), config.routing(), clock, m -> referencePrice(pricing, m, clock),
-        Optional.of(metrics.registry()));
+        Optional.of(metrics.registry()), events);
     ResponseCache cache = config.cache().enabled() ? new CaffeineResponseCache(config.cache(), clock) : ResponseCache.NONE;
     Services services = new Services(config, keys, new ModelCatalog(config.models()), usageStore, writer, pricing, events, metrics,
         clock, tollgate.started, deployments, cache, admission, sleepers);

@@ -59,14 +59,21 @@ public final class CircuitBreaker {
     state = State.CLOSED;
   }
 
-  /** A failure that says the deployment is unhealthy (5xx, 429, timeout, connection error). */
-  public synchronized void onFailure() {
+  /**
+   * A failure that says the deployment is unhealthy (5xx, 429, timeout, connection error).
+   *
+   * @return true when this failure opened the breaker (it was closed or half-open)
+   */
+  public synchronized boolean onFailure() {
     consecutiveFailures++;
-    if (state == State.HALF_OPEN || state() == State.HALF_OPEN || consecutiveFailures >= config.failureThreshold()) {
+    State before = state();
+    if (before == State.HALF_OPEN || consecutiveFailures >= config.failureThreshold()) {
       state = State.OPEN;
       openedAt = clock.instant();
       probesInFlight = 0;
+      return before != State.OPEN;
     }
+    return false;
   }
 
   /** A call that ended without saying anything about health (the caller's fault, or cancelled). */

@@ -29,10 +29,15 @@ public final class Deployment {
   private long calls;
   private long failures;
 
-  Deployment(ModelConfig target, BreakerConfig breaker, Clock clock) {
+  private final Clock clock;
+  private final java.util.function.Consumer<ProviderCircuitOpened> onOpen;
+
+  Deployment(ModelConfig target, BreakerConfig breaker, Clock clock, java.util.function.Consumer<ProviderCircuitOpened> onOpen) {
     this.target = requireNonNull(target, "target");
     this.breaker = new CircuitBreaker(breaker, clock);
     this.weight = target.weight();
+    this.clock = clock;
+    this.onOpen = requireNonNull(onOpen, "onOpen");
   }
 
   /** The deployment id, unique within its model. */
@@ -100,9 +105,12 @@ public final class Deployment {
   /** A failure that counts against the deployment's health. */
   public void failed() {
     inFlight.decrementAndGet();
-    breaker.onFailure();
+    boolean opened = breaker.onFailure();
     synchronized (this) {
       outcome(false);
+    }
+    if (opened) {
+      onOpen.accept(new ProviderCircuitOpened(qualifiedId(), model(), target.provider(), clock.instant()));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.tollgate.routing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tollgate.common.EventBus;
 import dev.tollgate.config.ModelConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -20,7 +21,8 @@ import java.util.random.RandomGenerator;
 /**
  * Every deployment of every model and their live state, shared by all event loops. {@link #plan} orders a
  * model's available deployments by its strategy: the first is tried first, the others take the retries.
- * Deployments whose breaker is open, or that an operator disabled, are left out.
+ * Deployments whose breaker is open, or that an operator disabled, are left out. A breaker that opens is
+ * published as {@link ProviderCircuitOpened}.
  */
 public final class Deployments {
   /** Breaker gauges kept at most; later deployments are not exported (the health API still shows them). */
@@ -39,15 +41,18 @@ public final class Deployments {
   private final Optional<Counter> retries;
   private int breakerSeries;
 
+  private final EventBus events;
+
   public Deployments(List<ModelConfig> models, RoutingConfig config, Clock clock, ToLongFunction<ModelConfig> price,
-                     Optional<MeterRegistry> registry) {
+                     Optional<MeterRegistry> registry, EventBus events) {
+    this.events = requireNonNull(events, "events");
     this.config = requireNonNull(config, "config");
     this.clock = requireNonNull(clock, "clock");
     this.price = requireNonNull(price, "price");
     this.registry = requireNonNull(registry, "registry");
     for (ModelConfig m : models) {
       if (!m.isWildcard()) {
-        byModel.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(track(new Deployment(m, config.breaker(), clock)));
+        byModel.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(track(new Deployment(m, config.breaker(), clock, events::publish)));
       }
     }
     byModel.replaceAll((k, v) -> List.copyOf(v));
@@ -99,7 +104,7 @@ public final class Deployments {
     }
     Deployment d = dynamic.get(resolved.name());
     if (d == null) {
-      d = new Deployment(resolved, config.breaker(), clock);
+      d = new Deployment(resolved, config.breaker(), clock, events::publish);
       if (dynamic.size() < MAX_DYNAMIC) {
         Deployment prev = dynamic.putIfAbsent(resolved.name(), d);
         d = prev != null ? prev : d;

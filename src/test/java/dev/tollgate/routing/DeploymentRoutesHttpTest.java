@@ -47,7 +47,7 @@ class DeploymentRoutesHttpTest {
         .asDeployment("east", 3, 0, Optional.of("us-east"));
     ModelConfig b = a.asDeployment("west", 1, 0, Optional.of("us-west"));
     deployments = new Deployments(List.of(a, b, ModelConfig.mock("backup")), RoutingConfig.ofDefaults(), new MutableClock(),
-        m -> Deployments.UNPRICED, Optional.empty());
+        m -> Deployments.UNPRICED, Optional.empty(), new dev.tollgate.common.EventBus());
     Audit audit = (ctx, action, type, id, before, after) -> audited.add(new Recorded(action, type, id, before.orElseThrow(), after.orElseThrow()));
     Router router = HttpRoutes.base(vertx, 1 << 20, (ctx, e) -> {});
     router.route("/api/v1/*").handler(ctx -> {

@@ -2,6 +2,7 @@ package dev.tollgate.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.common.EventBus;
 import dev.tollgate.config.ModelConfig;
 import dev.tollgate.testing.MutableClock;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The strategies over one model's deployments, with an injected clock and a seeded random source. */
 class StrategyTest {
   private final MutableClock clock = new MutableClock();
+  private final EventBus events = new EventBus();
 
   private static ModelConfig deployment(String id, int weight, int priority, String upstream, Strategy strategy) {
     return ModelConfig.mock("chat").withRouting(List.of(), java.util.OptionalLong.empty(), Optional.of(strategy))
@@ -23,7 +25,7 @@ class StrategyTest {
 
   private Deployments deployments(Strategy strategy, Map<String, Long> prices, ModelConfig... ds) {
     return new Deployments(List.of(ds), RoutingConfig.ofDefaults().withBreaker(new BreakerConfig(2, Duration.ofSeconds(10), 1)),
-        clock, m -> prices.getOrDefault(m.deploymentId(), Deployments.UNPRICED), Optional.empty());
+        clock, m -> prices.getOrDefault(m.deploymentId(), Deployments.UNPRICED), Optional.empty(), events);
   }
 
   private static List<String> ids(List<Deployment> plan) {
@@ -112,5 +114,21 @@ class StrategyTest {
     clock.advance(Duration.ofSeconds(10));
     assertThat(ids(d.plan(a.target(), new SplittableRandom(1)))).containsExactly("a", "b");
     assertThat(a.health().recentErrors()).isEqualTo(2);
+  }
+
+  @Test
+  void aBreakerOpening_isPublishedOnce() {
+    List<ProviderCircuitOpened> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+    events.subscribe(ProviderCircuitOpened.class, opened::add);
+    Deployments d = deployments(Strategy.PRIORITY, Map.of(), deployment("a", 1, 1, "m", Strategy.PRIORITY));
+    Deployment a = d.find("chat", "a").orElseThrow();
+    for (int i = 0; i < 4; i++) {
+      a.started();
+      a.failed();
+    }
+    assertThat(opened).hasSize(1);
+    assertThat(opened.getFirst().deployment()).isEqualTo("chat/a");
+    assertThat(opened.getFirst().provider()).isEqualTo("mock");
+    assertThat(opened.getFirst().at()).isBeforeOrEqualTo(clock.instant());
   }
 }
