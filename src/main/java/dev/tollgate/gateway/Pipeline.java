@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.cache.CacheConfig;
 import dev.tollgate.cache.CacheKey;
 import dev.tollgate.cache.CachedResponse;
+import dev.tollgate.cache.ChatStreamReplay;
 import dev.tollgate.cache.ResponseCache;
 import dev.tollgate.common.ModelNotFoundException;
 import dev.tollgate.common.Money;
@@ -125,9 +126,9 @@ final class Pipeline {
     ObjectNode keyed = body.deepCopy().put("model", routed.name());
     String key = CacheKey.of(ex.endpoint, ex.orgId, ex.stream, keyed);
     ModelConfig target = routed;
-    cache.get(key).onComplete(ar -> {
+    lookup(ex, key, keyed).onComplete(ar -> {
       try {
-        if (ar.succeeded() && ar.result().isPresent() && ar.result().get().streamed() == ex.stream) {
+        if (ar.succeeded() && ar.result().isPresent()) {
           counters.hit().run();
           replay(ctx, ex, ar.result().get());
           return;
@@ -142,6 +143,25 @@ final class Pipeline {
       } catch (RuntimeException e) {
         ctx.fail(e);
       }
+    });
+  }
+
+  /**
+   * The entry for this request; a streaming chat request that has none may be answered from the same request's
+   * non-streamed entry, replayed as a stream ({@link ChatStreamReplay}).
+   */
+  private Future<Optional<CachedResponse>> lookup(Exchange ex, String key, ObjectNode keyed) {
+    return cache.get(key).compose(found -> {
+      if (found.isPresent() || !ex.stream || !ex.endpoint.equals("chat")) {
+        return Future.succeededFuture(found.filter(f -> f.streamed() == ex.stream));
+      }
+      boolean includeUsage = keyed.path("stream_options").path("include_usage").asBoolean(false);
+      ObjectNode plain = keyed.deepCopy();
+      plain.remove("stream_options");
+      return cache.get(CacheKey.of(ex.endpoint, ex.orgId, false, plain)).map(o -> o.filter(f -> !f.streamed())
+          .flatMap(f -> ChatStreamReplay.events(f.body(), includeUsage)
+              .map(events -> new CachedResponse(f.body(), events, f.usage(), f.provider(), f.modelServed(), f.upstreamModel(),
+                  f.deployment()))));
     });
   }
 

@@ -111,6 +111,26 @@ class ResponseCacheHttpTest {
   }
 
   @Test
+  void aNonStreamedAnswer_isReplayedAsAStream_thatTheOpenAiSdkReads() {
+    gateway.post("/v1/chat/completions", gateway.masterKey(), chat("then stream it", false));
+    var params = com.openai.models.chat.completions.ChatCompletionCreateParams.builder().model("gpt-cached")
+        .addUserMessage("then stream it")
+        .streamOptions(com.openai.models.chat.completions.ChatCompletionStreamOptions.builder().includeUsage(true).build())
+        .build();
+    List<com.openai.models.chat.completions.ChatCompletionChunk> chunks;
+    try (var stream = gateway.openAi(gateway.masterKey()).chat().completions().createStreaming(params)) {
+      chunks = stream.stream().toList();
+    }
+    StringBuilder text = new StringBuilder();
+    chunks.forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
+    assertThat(text.toString()).isEqualTo("cached answer");
+    assertThat(chunks.getLast().usage()).hasValueSatisfying(u -> assertThat(u.promptTokens()).isEqualTo(1000));
+    assertThat(chunks.stream().flatMap(c -> c.choices().stream()).flatMap(ch -> ch.finishReason().stream()).map(Object::toString))
+        .containsExactly("stop");
+    assertThat(upstream.receivedCount()).as("answered from the cache").isEqualTo(1);
+  }
+
+  @Test
   void hitsAndMisses_areCounted() {
     gateway.post("/v1/chat/completions", gateway.masterKey(), chat("counted", false));
     gateway.post("/v1/chat/completions", gateway.masterKey(), chat("counted", false));
