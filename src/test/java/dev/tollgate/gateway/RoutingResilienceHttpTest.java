@@ -66,6 +66,10 @@ class RoutingResilienceHttpTest {
     for (String m : List.of("m500", "mhang", "mslow", "mreset", "mbroken", "mjson", "mbreaker", "midle")) {
       b.model(deployment(m, "a", primary, 1)).model(deployment(m, "b", secondary, 2));
     }
+    b.model(new ModelConfig("mmixed", "anthropic", "claude-x", Optional.of(primary.baseUrl()), Optional.of("sk-ant-test"),
+        java.util.Map.of(), java.util.Map.of()).withRouting(List.of(), OptionalLong.empty(), Optional.of(Strategy.PRIORITY))
+        .asDeployment("anthropic", 1, 1, Optional.empty()));
+    b.model(deployment("mmixed", "openai", secondary, 2));
     b.model(single("m429", primary, List.of(), OptionalLong.empty()));
     b.model(single("mfallback", primary, List.of("mbackup"), OptionalLong.empty()));
     b.model(single("mbackup", secondary, List.of(), OptionalLong.empty()));
@@ -265,6 +269,24 @@ class RoutingResilienceHttpTest {
     assertThat(rows).hasSize(1);
     assertThat(rows.getFirst().status()).isEqualTo(504);
     assertThat(secondary.receivedCount()).isZero();
+  }
+
+  @Test
+  void messagesSurface_nativeAnthropicDeploymentOverloaded_theTranslatedDeploymentStreamsInAnthropicsFormat() {
+    primary.replyWith(FakeUpstream.json(529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"));
+    secondary.replyWith(FakeUpstream.sse(List.of(FakeUpstream.chunk("up-b", "Hello"), FakeUpstream.finishChunk("up-b"),
+        FakeUpstream.usageChunk("up-b", 7, 1))));
+    String id = RequestIds.next();
+    HttpResponse<String> resp = gateway.post("/v1/messages", gateway.masterKey(),
+        "{\"model\":\"mmixed\",\"max_tokens\":50,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", id);
+
+    assertThat(resp.statusCode()).isEqualTo(200);
+    assertThat(resp.body()).contains("event: message_start").contains("Hello").contains("event: message_stop");
+    assertThat(header(resp, "x-tollgate-deployment")).isEqualTo("mmixed/openai");
+    assertThat(primary.takeRequest().path()).endsWith("/messages");
+    List<UsageRecord> rows = rows(id, 2);
+    assertThat(rows).extracting(UsageRecord::provider).containsExactly("anthropic", "openai-compatible");
+    assertThat(rows).extracting(UsageRecord::status).containsExactly(502, 200);
   }
 
   @Test
