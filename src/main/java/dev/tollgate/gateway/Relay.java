@@ -147,10 +147,18 @@ final class Relay {
       }
     };
     StreamHandle handle = start.apply(new StreamObserver() {
+      /** The attempt whose events are being counted: a retried attempt's events are not this one's output. */
+      private int attempt = ex.attempt;
+
       @Override
       public void onEvent(Buffer event) {
         if (done[0]) {
           return;
+        }
+        if (attempt != ex.attempt) {
+          attempt = ex.attempt;
+          relayed.clear();
+          partial[0] = Optional.empty();
         }
         if (!ex.usageReported) {
           relayed.add(event);
