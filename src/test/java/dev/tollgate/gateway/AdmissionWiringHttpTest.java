@@ -274,6 +274,20 @@ class AdmissionWiringHttpTest {
   }
 
   @Test
+  void aStreamBrokenByTheUpstream_isChargedAndClosedOnce() {
+    primary.replyWith(FakeUpstream.sseThenBreak(List.of(FakeUpstream.chunk("up-model", "Hel"))));
+    String id = RequestIds.next();
+    HttpResponse<String> resp = gateway.post("/v1/chat/completions", gateway.masterKey(), chat("up", true), id);
+
+    assertThat(resp.body()).contains("Hel").contains("\"error\"");
+    assertThat(resp.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("41");
+    await("ticket closed", () -> admission.closes(id) == 1);
+    assertThat(admission.charged.get(id)).extracting(UsageRecord::status).containsExactly(502);
+    gateway.ledgerBarrier();
+    assertThat(admission.closes(id)).isEqualTo(1);
+  }
+
+  @Test
   void callerHangingUpMidStream_closesTheTicketOnce() throws Exception {
     String id = RequestIds.next();
     byte[] body = chat("mock-large", true).getBytes(StandardCharsets.UTF_8);
