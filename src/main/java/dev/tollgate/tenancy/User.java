@@ -1,0 +1,44 @@
+package dev.tollgate.tenancy;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A person who logs in to the admin API. {@code passwordHash} is an Argon2id PHC string and never leaves
+ * the server; {@code email} is stored lower-cased and is unique.
+ */
+public record User(String id, String email, String name, String passwordHash, Instant createdAt,
+                   Optional<Instant> disabledAt) {
+  public User {
+    requireNonNull(id, "id");
+    requireNonNull(email, "email");
+    requireNonNull(name, "name");
+    requireNonNull(passwordHash, "passwordHash");
+    requireNonNull(createdAt, "createdAt");
+    requireNonNull(disabledAt, "disabledAt");
+  }
+
+  public boolean disabled() {
+    return disabledAt.isPresent();
+  }
+
+  public User withName(String newName) {
+    return new User(id, email, newName, passwordHash, createdAt, disabledAt);
+  }
+
+  public User withPasswordHash(String hash) {
+    return new User(id, email, name, hash, createdAt, disabledAt);
+  }
+
+  public User withDisabledAt(Optional<Instant> at) {
+    return new User(id, email, name, passwordHash, createdAt, at);
+  }
+
+  /** Never prints the password hash. */
+  @Override
+  public String toString() {
+    return "User[" + id + ", " + email + "]";
+  }
+}
