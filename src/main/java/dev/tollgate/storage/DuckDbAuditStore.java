@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /** {@link AuditStore} on DuckDB. Only INSERT and SELECT: no statement here changes or removes a row. */
 public final class DuckDbAuditStore implements AuditStore {
-  private static final String COLUMNS = "seq, at, actor, actor_email, org_id, project_id, action, target_type, target_id, "
+  private static final String COLUMNS = "seq, occurred_at, actor, actor_email, org_id, project_id, action, target_type, target_id, "
       + "before_json, after_json, source_ip, request_id";
 
   private final Database db;
@@ -63,8 +63,8 @@ public final class DuckDbAuditStore implements AuditStore {
   public Page query(AuditQuery q) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_log WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
-    q.from().ifPresent(v -> { sql.append(" AND at >= ?"); args.add(v); });
-    q.to().ifPresent(v -> { sql.append(" AND at < ?"); args.add(v); });
+    q.from().ifPresent(v -> { sql.append(" AND occurred_at >= ?"); args.add(v); });
+    q.to().ifPresent(v -> { sql.append(" AND occurred_at < ?"); args.add(v); });
     q.actor().ifPresent(v -> { sql.append(" AND (actor = ? OR actor_email = ?)"); args.add(v); args.add(v); });
     q.action().ifPresent(v -> {
       if (v.endsWith(".")) {
@@ -118,7 +118,7 @@ public final class DuckDbAuditStore implements AuditStore {
   }
 
   private static AuditEntry read(ResultSet rs) throws SQLException {
-    return new AuditEntry(rs.getLong("seq"), Jdbc.instant(rs, "at"), rs.getString("actor"),
+    return new AuditEntry(rs.getLong("seq"), Jdbc.instant(rs, "occurred_at"), rs.getString("actor"),
         Optional.ofNullable(rs.getString("actor_email")), Optional.ofNullable(rs.getString("org_id")),
         Optional.ofNullable(rs.getString("project_id")), rs.getString("action"), rs.getString("target_type"),
         rs.getString("target_id"), json(rs.getString("before_json")), json(rs.getString("after_json")),

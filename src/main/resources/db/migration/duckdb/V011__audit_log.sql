@@ -3,7 +3,7 @@
 CREATE SEQUENCE audit_seq START 1;
 CREATE TABLE audit_log (
   seq         BIGINT PRIMARY KEY,
-  at          TIMESTAMP NOT NULL,
+  occurred_at TIMESTAMP NOT NULL,
   actor       VARCHAR NOT NULL,     -- 'master' or a user id
   actor_email VARCHAR,
   org_id      VARCHAR,              -- the org and project of the object changed (null: gateway-wide)
