@@ -222,8 +222,10 @@ public final class Tollgate implements AutoCloseable {
     new AuthRoutes(s.tenancy(), s.sessions(), s.audit()).register(router);
     new TenancyRoutes(s.tenancy(), s.keys(), s.audit()).register(router);
     new KeyRoutes(s.keys(), s.tenancy(), s.audit(), s.config().auth().keyRotationGrace(), s.clock()).register(router);
-    new AuditRoutes(s.audit().store()).register(router);
-    new UsageRoutes(s.usageStore()).register(router);
+    new AuditRoutes(s.audit().store(), (scope, p) -> s.tenancy().project(p).filter(x -> s.tenancy().visible(scope, x)).isPresent())
+        .register(router);
+    new UsageRoutes(s.usageStore(), (scope, p) -> s.tenancy().project(p).filter(x -> s.tenancy().visible(scope, x)).isPresent())
+        .register(router);
     new PriceRoutes(s.pricing(), s.config().models(), s.clock()).register(router);
     return router;
   }

@@ -21,9 +21,12 @@ import java.util.Optional;
  */
 public final class AuditRoutes {
   private final AuditStore store;
+  private final java.util.function.BiPredicate<AdminScope, String> projectVisible;
 
-  public AuditRoutes(AuditStore store) {
+  /** @param projectVisible whether a project exists in the caller's scope (naming another one is a 404) */
+  public AuditRoutes(AuditStore store, java.util.function.BiPredicate<AdminScope, String> projectVisible) {
     this.store = store;
+    this.projectVisible = projectVisible;
   }
 
   public void register(Router router) {
@@ -37,6 +40,9 @@ public final class AuditRoutes {
     if (!scope.isGlobal() && !scope.covers(org.or(scope::orgId), project.or(scope::projectId))) {
       throw new PermissionDeniedException("outside_scope", "'" + scope.actor() + "' may not read the audit log outside its own "
           + (scope.projectId().isPresent() ? "project" : "org"));
+    }
+    if (!scope.isGlobal() && project.isPresent() && !projectVisible.test(scope, project.get())) {
+      throw new dev.tollgate.common.NotFoundException("project", project.get());
     }
     AuditQuery q = new AuditQuery(instant(ctx, "from"), instant(ctx, "to"), Pages.param(ctx, "actor"),
         Pages.param(ctx, "action"), Pages.param(ctx, "target_type"), Pages.param(ctx, "target_id"),

@@ -104,7 +104,7 @@ class KeyLifecycleHttpTest {
     assertError(gateway.post("/api/v1/keys", master, "{\"name\":\"x\",\"project_id\":\"proj_nope\"}"), 404, INVALID, "not_found");
     assertError(gateway.call("PATCH", "/api/v1/keys/key_nope", master, "{\"name\":\"y\"}"), 404, INVALID, "not_found");
     assertError(gateway.get("/api/v1/keys?limit=0", master), 400, INVALID, "invalid_value", "limit");
-    assertError(gateway.get("/api/v1/keys?cursor=%%%", master), 400, INVALID, "invalid_value", "cursor");
+    assertError(gateway.get("/api/v1/keys?cursor=@@@", master), 400, INVALID, "invalid_value", "cursor");
     assertThat(gateway.get("/api/v1/keys?name=x", master).body()).doesNotContain("\"name\":\"x\"");
   }
 

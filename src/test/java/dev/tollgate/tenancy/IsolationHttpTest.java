@@ -230,7 +230,7 @@ class IsolationHttpTest {
         }
       }
     }
-    assertThat(gateway.get("/api/v1/keys", tokens.get("member")).body()).contains(ids.get("keyA")).doesNotContain("\"master\"");
+    assertThat(gateway.get("/api/v1/keys", tokens.get("member")).body()).contains(ids.get("keyA")).doesNotContain("\"role\":\"master\"");
     assertThat(gateway.get("/api/v1/usage", tokens.get("viewer")).body()).contains(ids.get("requestA0"), ids.get("requestA1"));
   }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Login, the session token's life (expiry, logout, signing-key rotation) and the first owner. */
 class LoginHttpTest {
-  private static final String AUTH = "authentication_error";
+  private static final String AUTH = "invalid_request_error"; // OpenAI's type for a 401
   private static final String OWNER = "owner@example.com";
   private static final String PASSWORD = "s3cret-enough";
 
