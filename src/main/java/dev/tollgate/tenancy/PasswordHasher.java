@@ -24,14 +24,16 @@ public final class PasswordHasher {
   private final int memoryKib;
   private final int iterations;
   private final int parallelism;
-  /** A hash of a random password, verified against when the user is unknown: both paths cost the same. */
-  private final String decoy;
+  /**
+   * A hash of a random password, verified against when the user is unknown: both paths cost the same. Made
+   * on first use, not at start (a cold JVM takes a while over its first Argon2 hash).
+   */
+  private volatile String decoy;
 
   public PasswordHasher(int memoryKib, int iterations) {
     this.memoryKib = memoryKib;
     this.iterations = iterations;
     this.parallelism = 1;
-    this.decoy = hash(java.util.UUID.randomUUID().toString());
   }
 
   public String hash(String password) {
@@ -75,7 +77,12 @@ public final class PasswordHasher {
 
   /** Spends the time of one verification without a user (so an unknown email is not faster to refuse). */
   public void verifyDecoy(String password) {
-    verify(password, decoy);
+    String d = decoy;
+    if (d == null) {
+      d = hash(java.util.UUID.randomUUID().toString());
+      decoy = d;
+    }
+    verify(password, d);
   }
 
   /** Whether a stored hash was made with another cost than the configured one. */
