@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "keys", description = "Create, list, rotate and revoke API keys (through the running server).",
-    subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Rotate.class, KeysCommand.Revoke.class})
+    subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Update.class, KeysCommand.Rotate.class,
+        KeysCommand.Revoke.class})
 final class KeysCommand implements Runnable {
   @Override
   public void run() {
@@ -98,6 +99,78 @@ final class KeysCommand implements Runnable {
             k -> System.out.printf("%-22s %-20s %-12s %-8s %-8s %-22s %-24s %s%n", k.path("id").asText(), Commands.cut(k.path("name").asText(), 20),
               k.path("key_hint").asText(), k.path("role").asText(), k.path("status").asText(), k.path("project_id").asText("-"),
               k.path("last_used_at").asText("-"), k.path("models").isEmpty() ? "*" : k.path("models").toString()));
+      });
+    }
+  }
+
+  @Command(name = "update", description = "Change a key's name, models, expiry, limits, tags or metadata (the secret stays).")
+  static final class Update implements Callable<Integer> {
+    @Mixin AdminOptions admin;
+
+    @Parameters(paramLabel = "ID", description = "The key id (see keys list).")
+    String id;
+
+    @Option(names = "--name", description = "A new name.")
+    String name;
+
+    @Option(names = "--models", split = ",", description = "Models the key may use (replaces the list).")
+    List<String> models;
+
+    @Option(names = "--expires-at", description = "ISO-8601 instant, or 'never'.")
+    String expiresAt;
+
+    @Option(names = "--rpm", description = "Requests per minute (0 removes the limit).")
+    Long rpm;
+
+    @Option(names = "--tpm", description = "Tokens per minute (0 removes the limit).")
+    Long tpm;
+
+    @Option(names = "--tags", split = ",", description = "Labels (replaces the list).")
+    List<String> tags;
+
+    @Option(names = "--meta", description = "Metadata as key=value, repeatable (replaces the map).")
+    java.util.Map<String, String> metadata;
+
+    @Override
+    public Integer call() {
+      return Commands.run(() -> {
+        ObjectNode body = Json.object();
+        if (name != null) {
+          body.put("name", name);
+        }
+        if (models != null) {
+          models.forEach(body.putArray("models")::add);
+        }
+        if (expiresAt != null) {
+          if (expiresAt.equals("never")) {
+            body.putNull("expires_at");
+          } else {
+            body.put("expires_at", expiresAt);
+          }
+        }
+        if (rpm != null) {
+          if (rpm == 0) {
+            body.putNull("rpm_limit");
+          } else {
+            body.put("rpm_limit", rpm);
+          }
+        }
+        if (tpm != null) {
+          if (tpm == 0) {
+            body.putNull("tpm_limit");
+          } else {
+            body.put("tpm_limit", tpm);
+          }
+        }
+        if (tags != null) {
+          tags.forEach(body.putArray("tags")::add);
+        }
+        if (metadata != null) {
+          ObjectNode meta = body.putObject("metadata");
+          metadata.forEach(meta::put);
+        }
+        JsonNode key = AdminClient.from(admin).patch("/api/v1/keys/" + id, body);
+        System.out.println("updated " + key.path("id").asText() + " (" + key.path("name").asText() + ")");
       });
     }
   }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "orgs", description = "Orgs (through the running server).",
-    subcommands = {OrgsCommand.Create.class, OrgsCommand.ListOrgs.class})
+    subcommands = {OrgsCommand.Create.class, OrgsCommand.ListOrgs.class, OrgsCommand.Rename.class, OrgsCommand.Delete.class})
 final class OrgsCommand implements Runnable {
   @Override
   public void run() {
@@ -45,10 +45,43 @@ final class OrgsCommand implements Runnable {
       });
     }
   }
+
+  @Command(name = "rename", description = "Rename an org (its owners/admins).")
+  static final class Rename implements Callable<Integer> {
+    @Mixin AdminOptions admin;
+
+    @Parameters(index = "0", paramLabel = "ORG_ID")
+    String id;
+
+    @Parameters(index = "1", paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() {
+      return Commands.run(() -> print(AdminClient.from(admin).patch("/api/v1/orgs/" + Commands.enc(id), Json.object().put("name", name))));
+    }
+  }
+
+  @Command(name = "delete", description = "Delete an org that has no projects left (global admins).")
+  static final class Delete implements Callable<Integer> {
+    @Mixin AdminOptions admin;
+
+    @Parameters(paramLabel = "ORG_ID")
+    String id;
+
+    @Override
+    public Integer call() {
+      return Commands.run(() -> {
+        AdminClient.from(admin).delete("/api/v1/orgs/" + Commands.enc(id));
+        System.out.println("deleted org " + id);
+      });
+    }
+  }
 }
 
 @Command(name = "projects", description = "Projects (through the running server).",
-    subcommands = {ProjectsCommand.Create.class, ProjectsCommand.ListProjects.class})
+    subcommands = {ProjectsCommand.Create.class, ProjectsCommand.ListProjects.class, ProjectsCommand.Rename.class,
+        ProjectsCommand.Delete.class})
 final class ProjectsCommand implements Runnable {
   @Override
   public void run() {
@@ -95,6 +128,38 @@ final class ProjectsCommand implements Runnable {
         System.out.printf("%-22s %-22s %-30s %s%n", "ID", "ORG", "NAME", "CREATED");
         Commands.pages(AdminClient.from(admin), "/api/v1/projects?limit=1000" + (orgId == null ? "" : "&org_id=" + Commands.enc(orgId)),
             ProjectsCommand::print);
+      });
+    }
+  }
+
+  @Command(name = "rename", description = "Rename a project.")
+  static final class Rename implements Callable<Integer> {
+    @Mixin AdminOptions admin;
+
+    @Parameters(index = "0", paramLabel = "PROJECT_ID")
+    String id;
+
+    @Parameters(index = "1", paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() {
+      return Commands.run(() -> print(AdminClient.from(admin).patch("/api/v1/projects/" + Commands.enc(id), Json.object().put("name", name))));
+    }
+  }
+
+  @Command(name = "delete", description = "Delete a project with no active keys (org owners/admins).")
+  static final class Delete implements Callable<Integer> {
+    @Mixin AdminOptions admin;
+
+    @Parameters(paramLabel = "PROJECT_ID")
+    String id;
+
+    @Override
+    public Integer call() {
+      return Commands.run(() -> {
+        AdminClient.from(admin).delete("/api/v1/projects/" + Commands.enc(id));
+        System.out.println("deleted project " + id);
       });
     }
   }
