@@ -85,11 +85,11 @@ public final class DuckDbTenancyStore implements TenancyStore {
         }
       }
       List<User> users = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT id, email, name, password_hash, created_at, disabled_at FROM users");
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, email, name, password_hash, created_at, disabled_at, sessions_valid_from FROM users");
            ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           users.add(new User(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Jdbc.instant(rs, "created_at"),
-              Jdbc.optionalInstant(rs, "disabled_at")));
+              Jdbc.optionalInstant(rs, "disabled_at"), Jdbc.instant(rs, "sessions_valid_from")));
         }
       }
       List<Membership> ms = new ArrayList<>();
@@ -146,8 +146,9 @@ public final class DuckDbTenancyStore implements TenancyStore {
   @Override
   public void insertUser(User u, List<Membership> memberships) {
     tx("insert user " + u.id(), c -> {
-      exec(c, "INSERT INTO users (id, email, name, password_hash, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?)",
-          u.id(), u.email(), u.name(), u.passwordHash(), u.createdAt(), u.disabledAt());
+      exec(c, "INSERT INTO users (id, email, name, password_hash, created_at, disabled_at, sessions_valid_from) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?)", u.id(), u.email(), u.name(), u.passwordHash(), u.createdAt(), u.disabledAt(),
+          u.sessionsValidFrom());
       for (Membership m : memberships) {
         insertMembership(c, m);
       }
@@ -157,8 +158,8 @@ public final class DuckDbTenancyStore implements TenancyStore {
 
   @Override
   public void updateUser(User u) {
-    tx("update user " + u.id(), c -> exec(c, "UPDATE users SET name = ?, password_hash = ?, disabled_at = ? WHERE id = ?",
-        u.name(), u.passwordHash(), u.disabledAt(), u.id()));
+    tx("update user " + u.id(), c -> exec(c, "UPDATE users SET name = ?, password_hash = ?, disabled_at = ?, "
+        + "sessions_valid_from = ? WHERE id = ?", u.name(), u.passwordHash(), u.disabledAt(), u.sessionsValidFrom(), u.id()));
   }
 
   @Override

@@ -61,11 +61,8 @@ public final class AuthRoutes {
     });
     router.get("/api/v1/auth/signing-keys").handler(ctx -> {
       AdminScope.of(ctx).requireGlobal();
-      ObjectNode out = Json.object().put("object", "list");
-      ArrayNode data = out.putArray("data");
-      sessions.signingKeys().forEach(k -> data.add(render(k)));
-      out.put("has_more", false).putNull("next_cursor");
-      Web.json(ctx, 200, out);
+      Web.json(ctx, 200, dev.tollgate.web.Pages.list(ctx, sessions.signingKeys().reversed(),
+          k -> dev.tollgate.web.Pages.key(k.createdAt(), k.kid()), AuthRoutes::render));
     });
     router.post("/api/v1/auth/signing-keys/rotate").handler(ctx -> {
       AdminScope.of(ctx).requireGlobal();

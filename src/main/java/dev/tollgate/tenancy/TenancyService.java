@@ -274,7 +274,7 @@ public final class TenancyService {
       throw new ConflictException("a user with email '" + normalized + "' already exists");
     }
     Instant now = clock.instant();
-    User user = new User(Ids.prefixed("user"), normalized, name, hasher.hash(password), now, Optional.empty());
+    User user = new User(Ids.prefixed("user"), normalized, name, hasher.hash(password), now, Optional.empty(), now);
     List<Membership> ms = new ArrayList<>();
     for (RoleGrant g : dedupe(checked)) {
       ms.add(new Membership(Ids.prefixed("role"), user.id(), g.orgId(), g.projectId(), g.role(), now));
@@ -316,7 +316,7 @@ public final class TenancyService {
       changed = changed.withName(name.get());
     }
     if (password.isPresent()) {
-      changed = changed.withPasswordHash(hasher.hash(password.get()));
+      changed = changed.withNewPassword(hasher.hash(password.get()), clock.instant());
     }
     if (disabled.isPresent() && disabled.get() != u.disabled()) {
       changed = changed.withDisabledAt(disabled.get() ? Optional.of(clock.instant()) : Optional.empty());
@@ -433,13 +433,24 @@ public final class TenancyService {
       throw new InvalidRequestException("current_password", "current_password is not this user's password", "invalid_credentials");
     }
     checkPassword("new_password", fresh);
-    User changed = u.withPasswordHash(hasher.hash(fresh));
+    User changed = u.withNewPassword(hasher.hash(fresh), clock.instant());
     store.updateUser(changed);
     users.put(userId, changed);
     return changed;
   }
 
   // ---- the scope of a request ----
+
+  /**
+   * Refuses a session of a user who is gone or disabled, or whose token was issued before their password
+   * last changed (compared to the second: tokens carry whole seconds).
+   */
+  public void checkSession(String userId, Instant issuedAt) {
+    User u = user(userId).filter(x -> !x.disabled()).orElseThrow(() -> new AuthenticationException(Reason.SESSION_REVOKED));
+    if (issuedAt.isBefore(u.sessionsValidFrom().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))) {
+      throw new AuthenticationException(Reason.SESSION_REVOKED);
+    }
+  }
 
   /**
    * The scope of a logged-in user's request. The request picks an org ({@code x-tollgate-org}) and

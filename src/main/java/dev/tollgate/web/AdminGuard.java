@@ -40,6 +40,7 @@ public final class AdminGuard {
       Optional<String> credential = Web.bearer(ctx);
       if (credential.isPresent() && Sessions.looksLikeToken(credential.get())) {
         Sessions.Claims claims = sessions.verify(credential.get());
+        tenancy.checkSession(claims.userId(), claims.issuedAt());
         AdminScope scope = tenancy.scopeFor(claims.userId(), header(ctx, ORG_HEADER), header(ctx, PROJECT_HEADER));
         ctx.put(AuthRoutes.CLAIMS_KEY, claims);
         ctx.put(AdminScope.CONTEXT_KEY, scope);

@@ -18,7 +18,8 @@ CREATE TABLE users (
   name          VARCHAR NOT NULL,
   password_hash VARCHAR NOT NULL,   -- Argon2id, PHC string format
   created_at    TIMESTAMP NOT NULL,
-  disabled_at   TIMESTAMP
+  disabled_at   TIMESTAMP,
+  sessions_valid_from TIMESTAMP NOT NULL -- tokens issued earlier are refused (set by a password change)
 );
 -- A role of a user: org_id and project_id both null = the whole gateway; project_id null = the whole org.
 CREATE TABLE memberships (

@@ -164,9 +164,13 @@ class LoginHttpTest {
         .statusCode()).isEqualTo(400);
     assertError(gateway.post("/api/v1/auth/password", token, "{\"current_password\":\"" + PASSWORD + "\",\"new_password\":\"short\"}"),
         400, "invalid_request_error", "invalid_value", "new_password");
+    String other = gateway.login("changer@example.com", PASSWORD);
+    clock.advance(Duration.ofSeconds(1)); // tokens carry whole seconds
     assertThat(gateway.post("/api/v1/auth/password", token, "{\"current_password\":\"" + PASSWORD + "\",\"new_password\":\"another-one-1\"}")
         .statusCode()).isEqualTo(200);
     assertThat(gateway.login("changer@example.com", "another-one-1")).isNotEmpty();
+    assertError(gateway.get("/api/v1/keys", other), 401, AUTH, "session_revoked"); // a new password ends the old sessions
+    assertError(login("{\"email\":\"changer@example.com\",\"password\":\"" + PASSWORD + "\"}"), 401, AUTH, "invalid_credentials");
   }
 
   @Test

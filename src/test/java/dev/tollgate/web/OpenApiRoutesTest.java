@@ -102,4 +102,31 @@ class OpenApiRoutesTest {
     }
     assertThat(OpenApi.fragments()).contains("auth.json", "usage.json", "pricing.json");
   }
+
+  @Test
+  void everyRef_resolvesInTheDocument() {
+    JsonNode doc = OpenApi.document();
+    java.util.List<String> refs = new java.util.ArrayList<>();
+    collectRefs(doc, refs);
+
+    assertThat(refs).isNotEmpty();
+    for (String ref : refs) {
+      assertThat(ref).startsWith("#/");
+      assertThat(doc.at(ref.substring(1)).isMissingNode()).as("%s resolves", ref).isFalse();
+    }
+  }
+
+  private static void collectRefs(JsonNode node, java.util.List<String> out) {
+    if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        if (e.getKey().equals("$ref") && e.getValue().isTextual()) {
+          out.add(e.getValue().asText());
+        } else {
+          collectRefs(e.getValue(), out);
+        }
+      }
+    } else if (node.isArray()) {
+      node.forEach(n -> collectRefs(n, out));
+    }
+  }
 }
