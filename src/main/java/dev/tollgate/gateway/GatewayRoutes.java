@@ -121,9 +121,11 @@ public final class GatewayRoutes {
     }
     String tags = ctx.request().getHeader("x-tollgate-tags");
     JsonNode meta = body.path("metadata"); // else the request's metadata: its "tags" (list or comma string), or key:value pairs
-    if ((tags == null || tags.isBlank()) && meta.isObject() && !meta.isEmpty()) {
-      tags = meta.has("tags") ? (meta.get("tags").isArray() ? String.join(",", meta.get("tags").valueStream().filter(JsonNode::isTextual).map(JsonNode::asText).toList()) : meta.get("tags").asText(""))
-          : String.join(",", meta.properties().stream().filter(e -> e.getValue().isTextual()).map(e -> e.getKey() + ":" + e.getValue().asText()).toList());
+    if ((tags == null || tags.isBlank()) && meta.isObject()) {
+      JsonNode t = meta.path("tags");
+      tags = t.isArray() ? String.join(",", t.valueStream().filter(JsonNode::isTextual).map(JsonNode::asText).toList())
+          : t.isTextual() ? t.asText() : String.join(",", meta.properties().stream().filter(e -> e.getValue().isTextual())
+              .map(e -> e.getKey() + ":" + e.getValue().asText()).toList());
     }
     if (tags != null && !tags.isBlank()) {
       ex.tags = Arrays.stream(tags.split(",")).map(String::strip).filter(t -> !t.isEmpty()).limit(32)
