@@ -2,6 +2,8 @@ package dev.tollgate;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tollgate.audit.AuditLog;
+import dev.tollgate.audit.AuditRoutes;
 import dev.tollgate.auth.KeyRoutes;
 import dev.tollgate.auth.KeyService;
 import dev.tollgate.common.EventBus;
@@ -41,6 +43,14 @@ import dev.tollgate.providers.MockProvider;
 import dev.tollgate.providers.OpenAiCompatibleProvider;
 import dev.tollgate.providers.ProviderClient;
 import dev.tollgate.storage.Database;
+import dev.tollgate.storage.DuckDbAuditStore;
+import dev.tollgate.storage.DuckDbTenancyStore;
+import dev.tollgate.tenancy.AuthRoutes;
+import dev.tollgate.tenancy.PasswordHasher;
+import dev.tollgate.tenancy.Sessions;
+import dev.tollgate.tenancy.TenancyRoutes;
+import dev.tollgate.tenancy.TenancyService;
+import dev.tollgate.tenancy.User;
 import dev.tollgate.storage.DuckDbKeyStore;
 import dev.tollgate.storage.DuckDbPriceOverrideStore;
 import dev.tollgate.storage.DuckDbUsageStore;
@@ -50,6 +60,7 @@ import dev.tollgate.usage.UsageWriter;
 import dev.tollgate.web.AdminGuard;
 import dev.tollgate.web.HealthRoutes;
 import dev.tollgate.web.HttpRoutes;
+import dev.tollgate.web.OpenApi;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -90,13 +101,14 @@ public final class Tollgate implements AutoCloseable {
   private final UsageWriter usageWriter;
   private final Optional<String> generatedMasterKey;
   private final AtomicBoolean started = new AtomicBoolean();
+  private volatile Services services;
   private volatile int port;
 
   /** Everything the routes need; shared by all verticles. */
   public record Services(TollgateConfig config, KeyService keys, ModelCatalog catalog, UsageStore usageStore,
                          UsageWriter usageWriter, Pricing pricing, EventBus events, Metrics metrics, Clock clock,
                          AtomicBoolean started, Deployments deployments, ResponseCache responseCache, Admission admission,
-                         Function<Vertx, Sleeper> sleepers) {}
+                         Function<Vertx, Sleeper> sleepers, TenancyService tenancy, Sessions sessions, AuditLog audit) {}
 
   private Tollgate(TollgateConfig config, Vertx vertx, Database db, KeyService keys, UsageStore usageStore,
                    UsageWriter usageWriter, Optional<String> generatedMasterKey) {
@@ -135,13 +147,21 @@ public final class Tollgate implements AutoCloseable {
     requireNonNull(clock, "clock");
     Tokenizer.count("warm up the tokenizer before the first request");
     Database db = Database.open(config.store().url());
+    DuckDbTenancyStore tenancyStore = new DuckDbTenancyStore(db);
+    TenancyService tenancy = new TenancyService(tenancyStore,
+        new PasswordHasher(config.auth().passwordMemoryKib(), config.auth().passwordIterations()), clock);
+    tenancy.ensureDefaults(); // before the keys are loaded: keys from before tenancy move into the default project
     KeyService keys = new KeyService(new DuckDbKeyStore(db), clock);
     Optional<String> generated = keys.initMaster(config.auth().masterKey());
+    keys.startLastUsedFlusher(config.auth().lastUsedFlushInterval());
+    Sessions sessions = new Sessions(tenancyStore, clock, config.auth().sessionTtl());
+    AuditLog audit = new AuditLog(new DuckDbAuditStore(db), clock, id -> tenancy.user(id).map(User::email));
     UsageStore usageStore = ledgerStore.apply(new DuckDbUsageStore(db));
     UsageWriter writer;
     try {
       writer = new UsageWriter(usageStore, config.usage(), journalDir(config)).start(); // replays before we serve
     } catch (RuntimeException e) {
+      keys.close();
       db.close();
       throw e;
     }
@@ -156,7 +176,8 @@ public final class Tollgate implements AutoCloseable {
         Optional.of(metrics.registry()), events);
     ResponseCache cache = config.cache().enabled() ? new CaffeineResponseCache(config.cache(), clock) : ResponseCache.NONE;
     Services services = new Services(config, keys, new ModelCatalog(config.models()), usageStore, writer, pricing, events, metrics,
-        clock, tollgate.started, deployments, cache, admission, sleepers);
+        clock, tollgate.started, deployments, cache, admission, sleepers, tenancy, sessions, audit);
+    tollgate.services = services;
     try {
       tollgate.deploy(services);
     } catch (RuntimeException e) {
@@ -244,11 +265,17 @@ public final class Tollgate implements AutoCloseable {
     MetricsRoutes.register(router, s.metrics());
     gateway.register(router);
     new MessagesRoutes(s.keys(), s.catalog(), providers, metering, s.admission(), resilience, s.clock()).register(router);
-    AdminGuard.register(router, s.keys());
-    new KeyRoutes(s.keys(), s.clock()).register(router);
-    new UsageRoutes(s.usageStore()).register(router);
+    AdminGuard.register(router, s.keys(), s.sessions(), s.tenancy());
+    OpenApi.register(router);
+    new AuthRoutes(s.tenancy(), s.sessions(), s.audit()).register(router);
+    new TenancyRoutes(s.tenancy(), s.keys(), s.audit()).register(router);
+    new KeyRoutes(s.keys(), s.tenancy(), s.audit(), s.config().auth().keyRotationGrace(), s.clock()).register(router);
+    new AuditRoutes(s.audit().store(), (scope, p) -> s.tenancy().project(p).filter(x -> s.tenancy().visible(scope, x)).isPresent())
+        .register(router);
+    new UsageRoutes(s.usageStore(), (scope, p) -> s.tenancy().project(p).filter(x -> s.tenancy().visible(scope, x)).isPresent())
+        .register(router);
     new PriceRoutes(s.pricing(), s.config().models(), s.clock()).register(router);
-    new DeploymentRoutes(s.deployments(), Audit.NONE).register(router);
+    new DeploymentRoutes(s.deployments(), s.audit()).register(router);
     return router;
   }
 
@@ -284,6 +311,11 @@ public final class Tollgate implements AutoCloseable {
     return keys;
   }
 
+  /** What the routers are built from (tests build a router of their own from it). */
+  public Services services() {
+    return services;
+  }
+
   public UsageStore usageStore() {
     return usageStore;
   }
@@ -306,6 +338,7 @@ public final class Tollgate implements AutoCloseable {
     }
     usageWriter.close();
     usageStore.close();
+    keys.close();
     db.close();
   }
 

@@ -12,36 +12,76 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Creates, revokes and checks API keys. Keys are high-entropy random secrets, so a fast SHA-256 is the
- * right hash (a password KDF would only add latency to every call). All keys are held in memory by hash:
+ * Creates, rotates, revokes and checks API keys. Keys are high-entropy random secrets, so a fast SHA-256 is
+ * the right hash (a password KDF would only add latency to every call). All keys are held in memory by hash:
  * authentication is one hash and one map lookup on the request path, and a revocation takes effect on
  * the next request because the store write and the map update happen together.
+ *
+ * <p>Last-used times are kept in memory on the request path (one volatile write) and written to the store
+ * in one batch every {@code auth.last-used-flush-interval} by a background thread, and on {@link #close()}.
  */
-public final class KeyService {
+public final class KeyService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KeyService.class);
   public static final String KEY_PREFIX = "tg-";
   public static final String MASTER_ID = "master";
+  /** The org and project of keys created without naming one (and of keys made before tenancy existed). */
+  public static final String DEFAULT_ORG_ID = "org_default";
+  public static final String DEFAULT_PROJECT_ID = "proj_default";
+  public static final int MAX_NAME = 200;
   private static final int SECRET_LENGTH = 40;
 
   private final KeyStore store;
   private final Clock clock;
-  private final Map<String, ApiKey> byHash = new ConcurrentHashMap<>();
-  private final Map<String, ApiKey> byId = new ConcurrentHashMap<>();
+  private final Map<String, Held> byHash = new ConcurrentHashMap<>();
+  private final Map<String, Held> byId = new ConcurrentHashMap<>();
+  private ScheduledExecutorService flusher;
+
+  /** A key and its last-used time in epoch millis (0: never), updated without locks on the request path. */
+  private static final class Held {
+    final ApiKey key;
+    final AtomicLong lastUsed;
+    /** The value last written to the store; touched by the flusher only. */
+    final AtomicLong flushed;
+
+    Held(ApiKey key, AtomicLong lastUsed, AtomicLong flushed) {
+      this.key = key;
+      this.lastUsed = lastUsed;
+      this.flushed = flushed;
+    }
+
+    ApiKey current() {
+      long at = lastUsed.get();
+      return at == 0 ? key : key.withLastUsedAt(Optional.of(Instant.ofEpochMilli(at)));
+    }
+  }
 
   public KeyService(KeyStore store, Clock clock) {
     this.store = requireNonNull(store, "store");
     this.clock = requireNonNull(clock, "clock");
     for (ApiKey key : store.findAll()) {
-      remember(key);
+      long at = key.lastUsedAt().map(Instant::toEpochMilli).orElse(0L);
+      Held h = new Held(key, new AtomicLong(at), new AtomicLong(at));
+      byHash.put(key.hash(), h);
+      byId.put(key.id(), h);
     }
   }
 
@@ -49,11 +89,86 @@ public final class KeyService {
   public record CreatedKey(ApiKey key, String secret) {}
 
   /**
+   * What a new key is made of.
+   *
+   * @param orgId the org of {@code projectId} (the caller checked that the project exists and is in it)
+   */
+  public record NewKey(String name, String orgId, String projectId, Set<String> allowedModels,
+                      Optional<Instant> expiresAt, OptionalLong rpmLimit, OptionalLong tpmLimit,
+                      Map<String, String> metadata, List<String> tags, Optional<String> createdBy) {
+    public NewKey {
+      requireNonNull(name, "name");
+      requireNonNull(orgId, "orgId");
+      requireNonNull(projectId, "projectId");
+      allowedModels = Set.copyOf(allowedModels);
+      requireNonNull(expiresAt, "expiresAt");
+      requireNonNull(rpmLimit, "rpmLimit");
+      requireNonNull(tpmLimit, "tpmLimit");
+      metadata = Map.copyOf(metadata);
+      tags = List.copyOf(tags);
+      requireNonNull(createdBy, "createdBy");
+    }
+  }
+
+  /** Starts writing last-used times to the store every {@code interval}, off the event loops. */
+  public synchronized KeyService startLastUsedFlusher(Duration interval) {
+    if (flusher == null) {
+      flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tollgate-key-last-used");
+        t.setDaemon(true);
+        return t;
+      });
+      long ms = Math.max(10, interval.toMillis());
+      flusher.scheduleWithFixedDelay(() -> {
+        try {
+          flushLastUsed();
+        } catch (RuntimeException e) {
+          log.warn("cannot record keys' last-used times (will retry): {}", e.toString());
+        }
+      }, ms, ms, TimeUnit.MILLISECONDS);
+    }
+    return this;
+  }
+
+  /** Writes every last-used time that changed since the previous flush. @return how many keys were written */
+  public int flushLastUsed() {
+    Map<String, Instant> dirty = new HashMap<>();
+    Map<Held, Long> seen = new HashMap<>();
+    for (Held h : byId.values()) {
+      long at = h.lastUsed.get();
+      if (at != 0 && at != h.flushed.get()) {
+        dirty.put(h.key.id(), Instant.ofEpochMilli(at));
+        seen.put(h, at);
+      }
+    }
+    if (dirty.isEmpty()) {
+      return 0;
+    }
+    store.touch(dirty);
+    seen.forEach((h, at) -> h.flushed.set(at));
+    return dirty.size();
+  }
+
+  /** Stops the flusher and writes the last times. */
+  @Override
+  public synchronized void close() {
+    if (flusher != null) {
+      flusher.shutdownNow();
+      flusher = null;
+    }
+    try {
+      flushLastUsed();
+    } catch (RuntimeException e) {
+      log.warn("cannot record keys' last-used times at shutdown: {}", e.toString());
+    }
+  }
+
+  /**
    * Installs the master key. With {@code configured} present its hash replaces any stored one; otherwise
    * a stored master key is kept, or a new one is generated and returned so the caller can print it once.
    */
   public synchronized Optional<String> initMaster(Optional<String> configured) {
-    Optional<ApiKey> existing = Optional.ofNullable(byId.get(MASTER_ID));
+    Optional<ApiKey> existing = Optional.ofNullable(byId.get(MASTER_ID)).map(h -> h.key);
     String secret;
     Optional<String> generated;
     if (configured.isPresent()) {
@@ -76,33 +191,83 @@ public final class KeyService {
     return generated;
   }
 
-  public synchronized CreatedKey create(String name, Set<String> allowedModels, Optional<Instant> expiresAt) {
-    requireNonNull(name, "name");
-    if (name.isBlank() || name.length() > 200) {
-      throw new InvalidRequestException("name", "name: '" + name + "' (expected: 1..200 characters)");
-    }
-    if (byId.values().stream().anyMatch(k -> k.name().equals(name) && k.revokedAt().isEmpty())) {
-      throw new ConflictException("an active key named '" + name + "' already exists");
-    }
+  /** A key in the default project, made by the master key (the pre-tenancy form). */
+  public CreatedKey create(String name, Set<String> allowedModels, Optional<Instant> expiresAt) {
+    return create(new NewKey(name, DEFAULT_ORG_ID, DEFAULT_PROJECT_ID, allowedModels, expiresAt, OptionalLong.empty(),
+        OptionalLong.empty(), Map.of(), List.of(), Optional.of(MASTER_ID)));
+  }
+
+  public synchronized CreatedKey create(NewKey spec) {
+    checkName(spec.name());
+    checkUnique(spec.name(), spec.projectId(), Optional.empty());
     Instant now = clock.instant();
-    expiresAt.ifPresent(at -> {
+    spec.expiresAt().ifPresent(at -> {
       if (!at.isAfter(now)) {
         throw new InvalidRequestException("expires_at", "expires_at: " + at + " (expected: a time in the future)");
       }
     });
     String secret = Ids.secret(KEY_PREFIX, SECRET_LENGTH);
-    ApiKey key = new ApiKey(Ids.prefixed("key"), name, hash(secret), hint(secret), ApiKey.Role.VIRTUAL,
-        allowedModels, now, expiresAt, Optional.empty());
+    ApiKey key = new ApiKey(Ids.prefixed("key"), spec.name(), hash(secret), hint(secret), ApiKey.Role.VIRTUAL,
+        spec.allowedModels(), now, spec.expiresAt(), Optional.empty(), Optional.of(spec.orgId()),
+        Optional.of(spec.projectId()), spec.rpmLimit(), spec.tpmLimit(), spec.metadata(), spec.tags(), Optional.empty(),
+        spec.createdBy(), Optional.empty());
     store.insert(key);
     remember(key);
     return new CreatedKey(key, secret);
   }
 
+  /**
+   * Issues a successor with the same name, project, models, limits, metadata and tags; the old key keeps
+   * working for {@code grace} (never longer than its own expiry) and then stops.
+   */
+  public synchronized CreatedKey rotate(String id, Duration grace, Optional<String> actor) {
+    ApiKey old = virtualKey(id);
+    Instant now = clock.instant();
+    if (!old.activeAt(now)) {
+      throw new ConflictException("key '" + id + "' is " + (old.revokedAt().isPresent() ? "revoked" : "expired")
+          + "; only an active key can be rotated");
+    }
+    if (old.replacedBy().isPresent()) {
+      throw new ConflictException("key '" + id + "' was already rotated (replaced by '" + old.replacedBy().get() + "')");
+    }
+    String secret = Ids.secret(KEY_PREFIX, SECRET_LENGTH);
+    ApiKey successor = new ApiKey(Ids.prefixed("key"), old.name(), hash(secret), hint(secret), ApiKey.Role.VIRTUAL,
+        old.allowedModels(), now, old.expiresAt(), Optional.empty(), old.orgId(), old.projectId(), old.rpmLimit(),
+        old.tpmLimit(), old.metadata(), old.tags(), Optional.empty(), actor, Optional.empty());
+    ApiKey replaced = old.replaced(successor.id(), now.plus(grace));
+    store.rotate(replaced, successor);
+    remember(replaced);
+    remember(successor);
+    return new CreatedKey(successor, secret);
+  }
+
+  /** Changes what a key's owner may change; the id, secret, project and history stay. */
+  public synchronized ApiKey update(String id, java.util.function.UnaryOperator<ApiKey> change) {
+    ApiKey old = virtualKey(id);
+    if (old.revokedAt().isPresent()) {
+      throw new ConflictException("key '" + id + "' is revoked; a revoked key cannot be changed");
+    }
+    ApiKey changed = change.apply(old);
+    checkName(changed.name());
+    if (!changed.name().equals(old.name())) {
+      checkUnique(changed.name(), changed.projectId().orElseThrow(), Optional.of(id));
+    }
+    changed.expiresAt().filter(e -> !changed.expiresAt().equals(old.expiresAt())).ifPresent(at -> {
+      if (!at.isAfter(clock.instant())) {
+        throw new InvalidRequestException("expires_at", "expires_at: " + at + " (expected: a time in the future)");
+      }
+    });
+    store.update(changed);
+    remember(changed);
+    return byId.get(id).current();
+  }
+
   public synchronized ApiKey revoke(String id) {
-    ApiKey key = byId.get(id);
-    if (key == null) {
+    Held held = byId.get(id);
+    if (held == null) {
       throw new NotFoundException("key", id);
     }
+    ApiKey key = held.key;
     if (key.role() == ApiKey.Role.MASTER) {
       throw new ConflictException("the master key cannot be revoked; set a new one with TOLLGATE_MASTER_KEY");
     }
@@ -113,38 +278,80 @@ public final class KeyService {
     store.revoke(id, now);
     ApiKey revoked = key.revoked(now);
     remember(revoked);
-    return revoked;
+    return byId.get(id).current();
   }
 
-  /** The request path: returns the key or throws a 401 saying why. */
+  /** The request path: returns the key or throws a 401 saying why. Notes the time it was used. */
   public ApiKey authenticate(Optional<String> secret) {
     if (secret.isEmpty() || secret.get().isEmpty()) {
       throw new AuthenticationException(Reason.MISSING);
     }
-    ApiKey key = byHash.get(hash(secret.get()));
-    if (key == null) {
+    Held held = byHash.get(hash(secret.get()));
+    if (held == null) {
       throw new AuthenticationException(Reason.UNKNOWN);
     }
+    ApiKey key = held.key;
     if (key.revokedAt().isPresent()) {
       throw new AuthenticationException(Reason.REVOKED);
     }
-    if (key.expiresAt().isPresent() && !clock.instant().isBefore(key.expiresAt().get())) {
+    Instant now = clock.instant();
+    if (key.expiresAt().isPresent() && !now.isBefore(key.expiresAt().get())) {
       throw new AuthenticationException(Reason.EXPIRED);
     }
+    held.lastUsed.lazySet(now.toEpochMilli());
     return key;
   }
 
+  /** Every key, oldest first, with its freshest last-used time. */
   public List<ApiKey> list() {
-    return byId.values().stream().sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id)).toList();
+    return byId.values().stream().map(Held::current)
+        .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id)).toList();
   }
 
   public Optional<ApiKey> find(String id) {
-    return Optional.ofNullable(byId.get(id));
+    return Optional.ofNullable(byId.get(id)).map(Held::current);
+  }
+
+  /** Whether a project still has keys that work (it cannot be deleted then). */
+  public boolean hasActiveKeys(String projectId) {
+    Instant now = clock.instant();
+    return byId.values().stream().anyMatch(h -> h.key.projectId().equals(Optional.of(projectId)) && h.key.activeAt(now));
+  }
+
+  private ApiKey virtualKey(String id) {
+    Held held = byId.get(id);
+    if (held == null) {
+      throw new NotFoundException("key", id);
+    }
+    if (held.key.role() == ApiKey.Role.MASTER) {
+      throw new ConflictException("the master key cannot be changed through the API; set a new one with TOLLGATE_MASTER_KEY");
+    }
+    return held.key;
+  }
+
+  private static void checkName(String name) {
+    if (name.isBlank() || name.length() > MAX_NAME) {
+      throw new InvalidRequestException("name", "name: '" + (name.length() > 40 ? name.substring(0, 40) + "…" : name)
+          + "' (expected: 1.." + MAX_NAME + " characters, not blank)");
+    }
+  }
+
+  /** Names are unique among a project's working, not-yet-replaced keys (a rotated key's name passes on). */
+  private void checkUnique(String name, String projectId, Optional<String> except) {
+    Instant now = clock.instant();
+    boolean taken = byId.values().stream().map(h -> h.key).anyMatch(k -> k.name().equals(name)
+        && k.projectId().equals(Optional.of(projectId)) && k.activeAt(now) && k.replacedBy().isEmpty()
+        && !Optional.of(k.id()).equals(except));
+    if (taken) {
+      throw new ConflictException("an active key named '" + name + "' already exists in this project");
+    }
   }
 
   private void remember(ApiKey key) {
-    byHash.put(key.hash(), key);
-    byId.put(key.id(), key);
+    Held old = byId.get(key.id());
+    Held h = old == null ? new Held(key, new AtomicLong(), new AtomicLong()) : new Held(key, old.lastUsed, old.flushed);
+    byHash.put(key.hash(), h);
+    byId.put(key.id(), h);
   }
 
   static String hint(String secret) {

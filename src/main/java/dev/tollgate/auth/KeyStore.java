@@ -2,6 +2,7 @@ package dev.tollgate.auth;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Where API keys live. Implementations live in {@code dev.tollgate.storage}. */
@@ -17,4 +18,13 @@ public interface KeyStore {
   Optional<ApiKey> findById(String id);
 
   List<ApiKey> findAll();
+
+  /** Rewrites the changeable fields of a stored key (name, models, expiry, limits, metadata, tags). */
+  void update(ApiKey key);
+
+  /** A rotation, atomically: the old key (now replaced and expiring) and its successor. */
+  void rotate(ApiKey replaced, ApiKey successor);
+
+  /** Records last-used times (id to time), in one batch; unknown ids are ignored. */
+  void touch(Map<String, Instant> lastUsed);
 }

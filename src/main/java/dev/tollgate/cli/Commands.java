@@ -18,6 +18,20 @@ final class Commands {
     }
   }
 
+  /** Prints every item of a paginated list, following next_cursor. */
+  static void pages(AdminClient client, String path, java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> each) {
+    String cursor = null;
+    do {
+      com.fasterxml.jackson.databind.JsonNode page = client.get(path + (cursor == null ? "" : (path.contains("?") ? "&" : "?") + "cursor=" + enc(cursor)));
+      page.path("data").forEach(each);
+      cursor = page.path("has_more").asBoolean() ? page.path("next_cursor").asText() : null;
+    } while (cursor != null);
+  }
+
+  static String enc(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   static String cut(String s, int width) {
     return s.length() <= width ? s : s.substring(0, width - 1) + "…";
   }

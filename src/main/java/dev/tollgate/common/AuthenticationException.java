@@ -7,7 +7,11 @@ public final class AuthenticationException extends TollgateException {
     MISSING("missing_api_key", "no API key provided; send 'Authorization: Bearer <key>' or 'x-api-key: <key>'"),
     UNKNOWN("invalid_api_key", "incorrect API key provided"),
     REVOKED("api_key_revoked", "this API key has been revoked"),
-    EXPIRED("api_key_expired", "this API key has expired");
+    EXPIRED("api_key_expired", "this API key has expired"),
+    INVALID_CREDENTIALS("invalid_credentials", "incorrect email or password"),
+    SESSION_INVALID("invalid_session_token", "the session token is not valid; log in again"),
+    SESSION_EXPIRED("session_expired", "the session has expired; log in again"),
+    SESSION_REVOKED("session_revoked", "the session was ended (logout); log in again");
 
     private final String code;
     private final String message;

@@ -43,7 +43,8 @@ public final class ConfigLoader {
   /** Every scalar key that an environment variable can set: {@code server.port} is {@code TOLLGATE_SERVER_PORT}. */
   public static final List<String> ENV_KEYS = List.of(
       "server.host", "server.port", "server.body-limit", "server.event-loops",
-      "store.url", "auth.master-key", "mock.latency", "mock.chunk-delay",
+      "store.url", "auth.master-key", "auth.session-ttl", "auth.key-rotation-grace", "auth.password-memory-kib",
+      "auth.password-iterations", "auth.last-used-flush-interval", "mock.latency", "mock.chunk-delay",
       "usage.queue-capacity", "usage.batch-size", "usage.flush-interval", "usage.journal-dir", "usage.fsync-interval",
       "upstream.max-connections-per-host", "upstream.connect-timeout", "upstream.request-timeout",
       "log.format", "log.level");
@@ -51,7 +52,8 @@ public final class ConfigLoader {
   private static final Map<String, Set<String>> SECTIONS = Map.ofEntries(
       Map.entry("server", Set.of("host", "port", "body-limit", "event-loops")),
       Map.entry("store", Set.of("url")),
-      Map.entry("auth", Set.of("master-key")),
+      Map.entry("auth", Set.of("master-key", "session-ttl", "key-rotation-grace", "password-memory-kib",
+          "password-iterations", "last-used-flush-interval")),
       Map.entry("mock", Set.of("latency", "chunk-delay")),
       Map.entry("usage", Set.of("queue-capacity", "batch-size", "flush-interval", "journal-dir", "fsync-interval")),
       Map.entry("upstream", Set.of("max-connections-per-host", "connect-timeout", "request-timeout")),
@@ -130,7 +132,12 @@ public final class ConfigLoader {
             server.size("body-limit", d.server().bodyLimitBytes()),
             server.integer("event-loops", d.server().eventLoops())),
         new TollgateConfig.StoreConfig(store.string("url", d.store().url())),
-        new TollgateConfig.AuthConfig(auth.optionalString("master-key")),
+        new TollgateConfig.AuthConfig(auth.optionalString("master-key"),
+            auth.duration("session-ttl", d.auth().sessionTtl()),
+            auth.duration("key-rotation-grace", d.auth().keyRotationGrace()),
+            auth.integer("password-memory-kib", d.auth().passwordMemoryKib()),
+            auth.integer("password-iterations", d.auth().passwordIterations()),
+            auth.duration("last-used-flush-interval", d.auth().lastUsedFlushInterval())),
         new TollgateConfig.MockConfig(
             mock.duration("latency", d.mock().latency()),
             mock.duration("chunk-delay", d.mock().chunkDelay())),

@@ -152,21 +152,76 @@ public record TollgateConfig(
     }
   }
 
-  /** {@code auth.*}. The master key may also come from {@code TOLLGATE_MASTER_KEY}. */
-  public record AuthConfig(Optional<String> masterKey) {
+  /**
+   * {@code auth.*}. The master key may also come from {@code TOLLGATE_MASTER_KEY}.
+   *
+   * @param sessionTtl how long a login session token is valid
+   * @param keyRotationGrace how long a rotated API key keeps working when the rotation names no grace period
+   * @param passwordMemoryKib Argon2id memory cost per password hash, KiB
+   * @param passwordIterations Argon2id passes over that memory
+   * @param lastUsedFlushInterval how often API keys' last-used times are written to the store
+   */
+  public record AuthConfig(Optional<String> masterKey, Duration sessionTtl, Duration keyRotationGrace,
+                           int passwordMemoryKib, int passwordIterations, Duration lastUsedFlushInterval) {
+    public static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(12);
+    public static final Duration DEFAULT_KEY_ROTATION_GRACE = Duration.ofHours(24);
+    /** OWASP's Argon2id baseline: 19 MiB, 2 passes, 1 lane (about 40 ms a hash on one core). */
+    public static final int DEFAULT_PASSWORD_MEMORY_KIB = 19_456;
+    public static final int DEFAULT_PASSWORD_ITERATIONS = 2;
+    public static final Duration DEFAULT_LAST_USED_FLUSH = Duration.ofSeconds(30);
+
     public AuthConfig {
       requireNonNull(masterKey, "auth.master-key");
+      requireNonNull(sessionTtl, "auth.session-ttl");
+      requireNonNull(keyRotationGrace, "auth.key-rotation-grace");
+      requireNonNull(lastUsedFlushInterval, "auth.last-used-flush-interval");
       masterKey.ifPresent(k -> {
         if (k.length() < 16) {
           throw new ConfigException("auth.master-key", "<" + k.length() + " characters>", "at least 16 characters");
         }
       });
+      if (sessionTtl.compareTo(Duration.ofMinutes(1)) < 0 || sessionTtl.compareTo(Duration.ofDays(30)) > 0) {
+        throw new ConfigException("auth.session-ttl", sessionTtl, "1m..30d");
+      }
+      if (keyRotationGrace.isNegative() || keyRotationGrace.compareTo(Duration.ofDays(90)) > 0) {
+        throw new ConfigException("auth.key-rotation-grace", keyRotationGrace, "0s..90d");
+      }
+      if (passwordMemoryKib < 8 || passwordMemoryKib > 4 * 1024 * 1024) {
+        throw new ConfigException("auth.password-memory-kib", passwordMemoryKib, "8..4194304 (OWASP: at least 19456)");
+      }
+      if (passwordIterations < 1 || passwordIterations > 100) {
+        throw new ConfigException("auth.password-iterations", passwordIterations, "1..100");
+      }
+      if (lastUsedFlushInterval.compareTo(Duration.ofMillis(10)) < 0 || lastUsedFlushInterval.compareTo(Duration.ofHours(1)) > 0) {
+        throw new ConfigException("auth.last-used-flush-interval", lastUsedFlushInterval, "10ms..1h");
+      }
+    }
+
+    /** Only the master key set; everything else at its default. */
+    public AuthConfig(Optional<String> masterKey) {
+      this(masterKey, DEFAULT_SESSION_TTL, DEFAULT_KEY_ROTATION_GRACE, DEFAULT_PASSWORD_MEMORY_KIB,
+          DEFAULT_PASSWORD_ITERATIONS, DEFAULT_LAST_USED_FLUSH);
+    }
+
+    /** A cheap Argon2id cost: for tests only (a hash in about a millisecond). */
+    public AuthConfig withFastPasswordHashing() {
+      return new AuthConfig(masterKey, sessionTtl, keyRotationGrace, 64, 1, lastUsedFlushInterval);
+    }
+
+    public AuthConfig withSessionTtl(Duration ttl) {
+      return new AuthConfig(masterKey, ttl, keyRotationGrace, passwordMemoryKib, passwordIterations, lastUsedFlushInterval);
+    }
+
+    public AuthConfig withLastUsedFlushInterval(Duration interval) {
+      return new AuthConfig(masterKey, sessionTtl, keyRotationGrace, passwordMemoryKib, passwordIterations, interval);
     }
 
     /** Never prints the key. */
     @Override
     public String toString() {
-      return "AuthConfig[master-key=" + (masterKey.isPresent() ? "<set>" : "-") + "]";
+      return "AuthConfig[master-key=" + (masterKey.isPresent() ? "<set>" : "-") + ", session-ttl=" + sessionTtl
+          + ", key-rotation-grace=" + keyRotationGrace + ", password-memory-kib=" + passwordMemoryKib
+          + ", password-iterations=" + passwordIterations + ", last-used-flush-interval=" + lastUsedFlushInterval + "]";
     }
 
     public static AuthConfig ofDefaults() {

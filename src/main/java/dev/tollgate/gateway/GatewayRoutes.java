@@ -80,6 +80,7 @@ public final class GatewayRoutes {
   private void handle(RoutingContext ctx, Operation op) {
     Exchange ex = new Exchange(Web.requestId(ctx), clock.instant(), op.endpoint());
     ex.key = keys.authenticate(Web.bearer(ctx));
+    ex.orgId = ex.key.orgId(); ex.projectId = ex.key.projectId(); // the org and project the request is billed to
     ctx.put(Exchange.CONTEXT_KEY, ex);
     ObjectNode body = Json.parseObject(Web.bodyBytes(ctx));
     JsonNode modelNode = body.get("model");
@@ -173,6 +174,13 @@ public final class GatewayRoutes {
       ex.userId = Optional.of(user.length() > 256 ? user.substring(0, 256) : user);
     }
     String tags = ctx.request().getHeader("x-tollgate-tags");
+    JsonNode meta = body.path("metadata"); // else the request's metadata: its "tags" (list or comma string), or key:value pairs
+    if ((tags == null || tags.isBlank()) && meta.isObject()) {
+      JsonNode t = meta.path("tags");
+      tags = t.isArray() ? String.join(",", t.valueStream().filter(JsonNode::isTextual).map(JsonNode::asText).toList())
+          : t.isTextual() ? t.asText() : String.join(",", meta.properties().stream().filter(e -> e.getValue().isTextual())
+              .map(e -> e.getKey() + ":" + e.getValue().asText()).toList());
+    }
     if (tags != null && !tags.isBlank()) {
       ex.tags = Arrays.stream(tags.split(",")).map(String::strip).filter(t -> !t.isEmpty()).limit(32)
           .map(t -> t.length() > 128 ? t.substring(0, 128) : t).toList();

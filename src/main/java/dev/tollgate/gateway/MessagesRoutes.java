@@ -71,6 +71,7 @@ public final class MessagesRoutes {
   private void messages(RoutingContext ctx) {
     Exchange ex = new Exchange(Web.requestId(ctx), clock.instant(), "messages");
     ex.key = keys.authenticate(Web.bearer(ctx));
+    ex.orgId = ex.key.orgId(); ex.projectId = ex.key.projectId(); // the org and project the request is billed to
     ctx.put(Exchange.CONTEXT_KEY, ex);
     ObjectNode body = Json.parseObject(Web.bodyBytes(ctx));
     if (body.path("model").isTextual()) {

@@ -49,6 +49,7 @@ public final class PriceRoutes {
       return out;
     }));
     router.post("/api/v1/prices/overrides").handler(ctx -> {
+      dev.tollgate.auth.AdminScope.of(ctx).requireGlobal(); // prices are gateway-wide: the master key or a global admin
       ObjectNode spec = Json.parseObject(Web.bodyBytes(ctx));
       Web.blocking(ctx, 201, () -> PriceJson.model(pricing.addOverride(spec)));
     });

@@ -16,9 +16,16 @@ import java.util.Optional;
 /** {@code GET /api/v1/usage}: the ledger, newest first, filtered, with cursor pagination. */
 public final class UsageRoutes {
   private final UsageStore store;
+  private final java.util.function.BiPredicate<AdminScope, String> projectVisible;
 
   public UsageRoutes(UsageStore store) {
+    this(store, (scope, project) -> true);
+  }
+
+  /** @param projectVisible whether a project exists in the caller's scope (naming another one is a 404) */
+  public UsageRoutes(UsageStore store, java.util.function.BiPredicate<AdminScope, String> projectVisible) {
     this.store = store;
+    this.projectVisible = projectVisible;
   }
 
   public void register(Router router) {
@@ -30,8 +37,16 @@ public final class UsageRoutes {
    * Filters shared by listing and export: {@code from, to, key_id, user, model, provider, endpoint, tag, status,
    * org, project}.
    */
-  static UsageQuery query(RoutingContext ctx) {
+  UsageQuery query(RoutingContext ctx) {
+    UsageQuery q = query(ctx, AdminScope.of(ctx));
     AdminScope scope = AdminScope.of(ctx);
+    if (!scope.isGlobal() && param(ctx, "project").isPresent() && !projectVisible.test(scope, param(ctx, "project").get())) {
+      throw new dev.tollgate.common.NotFoundException("project", param(ctx, "project").get());
+    }
+    return q;
+  }
+
+  static UsageQuery query(RoutingContext ctx, AdminScope scope) {
     UsageQuery asked = new UsageQuery(
         instant(ctx, "from"), instant(ctx, "to"), param(ctx, "key_id"), param(ctx, "user"), param(ctx, "model"),
         param(ctx, "provider"), param(ctx, "endpoint"), param(ctx, "tag"),

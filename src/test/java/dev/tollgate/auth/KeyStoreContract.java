@@ -63,4 +63,66 @@ public abstract class KeyStoreContract {
     assertThat(store().findById("master")).contains(second);
     assertThat(store().findAll()).hasSize(1);
   }
+
+  private static ApiKey full(String id, String hash) {
+    return new ApiKey(id, "full-" + id, hash, "tg-…" + id.substring(id.length() - 4), ApiKey.Role.VIRTUAL, Set.of("mock-small"), T0,
+        Optional.of(T0.plusSeconds(86_400)), Optional.empty(), Optional.of("org_1"), Optional.of("proj_1"),
+        java.util.OptionalLong.of(60), java.util.OptionalLong.of(100_000), java.util.Map.of("team", "search"),
+        java.util.List.of("prod", "eu"), Optional.empty(), Optional.of("user_1"), Optional.empty());
+  }
+
+  @Test
+  void insert_withProjectLimitsMetadataAndTags_roundTrips() {
+    ApiKey key = full("key_full", "hash-full");
+
+    store().insert(key);
+
+    assertThat(store().findById("key_full")).contains(key);
+  }
+
+  @Test
+  void update_rewritesTheChangeableFields() {
+    ApiKey key = full("key_upd1", "hash-upd");
+    store().insert(key);
+    ApiKey changed = key.edited("renamed", Set.of(), Optional.empty(), java.util.OptionalLong.empty(), java.util.OptionalLong.of(5),
+        java.util.Map.of(), java.util.List.of("x"));
+
+    store().update(changed);
+
+    assertThat(store().findById("key_upd1")).contains(changed);
+  }
+
+  @Test
+  void rotate_storesTheSuccessorAndMarksTheOldKey() {
+    ApiKey old = full("key_old1", "hash-old");
+    store().insert(old);
+    ApiKey successor = full("key_new1", "hash-new");
+    ApiKey replaced = old.replaced("key_new1", T0.plusSeconds(600));
+
+    store().rotate(replaced, successor);
+
+    assertThat(store().findById("key_old1")).contains(replaced);
+    assertThat(store().findById("key_old1").orElseThrow().expiresAt()).contains(T0.plusSeconds(600));
+    assertThat(store().findById("key_new1")).contains(successor);
+  }
+
+  @Test
+  void rotate_ofAMissingKey_writesNothing() {
+    ApiKey successor = full("key_new2", "hash-new2");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store().rotate(full("key_gone", "hash-gone"), successor))
+        .isInstanceOf(RuntimeException.class);
+
+    assertThat(store().findById("key_new2")).isEmpty();
+  }
+
+  @Test
+  void touch_recordsLastUsedTimes() {
+    store().insert(full("key_tch1", "hash-tch"));
+    Instant used = T0.plusSeconds(42);
+
+    store().touch(java.util.Map.of("key_tch1", used, "key_none", used));
+
+    assertThat(store().findById("key_tch1").orElseThrow().lastUsedAt()).contains(used);
+  }
 }

@@ -62,7 +62,7 @@ class MigrationsTest {
   void reopen_sameFile_isANoOpThatKeepsTheData() throws Exception {
     Object appliedAt;
     try (Database db = Database.open(url())) {
-      execute(db, "INSERT INTO api_keys VALUES ('key_1', 'n', 'h', 'tg-…abcd', 'VIRTUAL', '[]', TIMESTAMP '2026-01-01 00:00:00', NULL, NULL)");
+      execute(db, "INSERT INTO api_keys (id, name, key_hash, display_hint, role, allowed_models, created_at, expires_at, revoked_at) VALUES ('key_1', 'n', 'h', 'tg-…abcd', 'VIRTUAL', '[]', TIMESTAMP '2026-01-01 00:00:00', NULL, NULL)");
       appliedAt = rows(db, "SELECT applied_at FROM schema_version WHERE version = 1").getFirst().getFirst();
     }
 

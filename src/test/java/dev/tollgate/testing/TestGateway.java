@@ -74,6 +74,7 @@ public final class TestGateway implements AutoCloseable {
     private CacheConfig cache = CacheConfig.ofDefaults();
     private Admission admission = Admission.ALLOW_ALL;
     private java.util.function.Function<io.vertx.core.Vertx, dev.tollgate.routing.Sleeper> sleepers = dev.tollgate.routing.Sleeper::timers;
+    private java.util.function.UnaryOperator<AuthConfig> auth = java.util.function.UnaryOperator.identity();
 
     private Builder(Path dataDir) {
       this.dataDir = requireNonNull(dataDir, "dataDir");
@@ -127,6 +128,12 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** Changes the auth config (it starts with the test master key and a cheap password hash). */
+    public Builder auth(java.util.function.UnaryOperator<AuthConfig> change) {
+      this.auth = requireNonNull(change, "change");
+      return this;
+    }
+
     public Builder eventLoops(int eventLoops) {
       this.eventLoops = eventLoops;
       return this;
@@ -140,7 +147,7 @@ public final class TestGateway implements AutoCloseable {
       TollgateConfig config = new TollgateConfig(
           new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
           StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")),
-          new AuthConfig(Optional.of(MASTER_KEY)),
+          auth.apply(new AuthConfig(Optional.of(MASTER_KEY)).withFastPasswordHashing()),
           mock, defaults.usage(), upstream, defaults.log(), models, defaults.pricing(), routing, cache);
       return new TestGateway(Tollgate.start(config, clock, java.util.function.UnaryOperator.identity(), admission, sleepers));
     }
@@ -218,6 +225,75 @@ public final class TestGateway implements AutoCloseable {
 
   public HttpResponse<String> get(String path, String apiKey) {
     return send(request(path).header("Authorization", "Bearer " + apiKey).GET().build());
+  }
+
+  /** Any method, with a JSON body (may be null) and extra headers given as name, value pairs. */
+  public HttpResponse<String> call(String method, String path, String credential, String json, String... headers) {
+    HttpRequest.Builder b = request(path).header("Authorization", "Bearer " + credential);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    if (json != null) {
+      b.header("Content-Type", "application/json");
+    }
+    return send(b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  // ---- tenancy ----
+
+  /** Creates a user (with the master key) holding {@code rolesJson} (a JSON array) and returns their id. */
+  public String createUser(String email, String password, String rolesJson) {
+    HttpResponse<String> resp = post("/api/v1/users", MASTER_KEY,
+        "{\"email\":\"" + email + "\",\"password\":\"" + password + "\",\"roles\":" + rolesJson + "}");
+    if (resp.statusCode() != 201) {
+      throw new AssertionError("cannot create user " + email + ": " + resp.statusCode() + " " + resp.body());
+    }
+    return field(resp.body(), "id");
+  }
+
+  /** Logs in and returns the session token. */
+  public String login(String email, String password) {
+    HttpResponse<String> resp = send(request("/api/v1/auth/login").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}")).build());
+    if (resp.statusCode() != 200) {
+      throw new AssertionError("cannot log in as " + email + ": " + resp.statusCode() + " " + resp.body());
+    }
+    return field(resp.body(), "token");
+  }
+
+  /** Creates an org with the master key; returns its id. */
+  public String createOrg(String name) {
+    HttpResponse<String> resp = post("/api/v1/orgs", MASTER_KEY, "{\"name\":\"" + name + "\"}");
+    if (resp.statusCode() != 201) {
+      throw new AssertionError("cannot create org " + name + ": " + resp.statusCode() + " " + resp.body());
+    }
+    return field(resp.body(), "id");
+  }
+
+  /** Creates a project with the master key; returns its id. */
+  public String createProject(String orgId, String name) {
+    HttpResponse<String> resp = post("/api/v1/projects", MASTER_KEY, "{\"name\":\"" + name + "\",\"org_id\":\"" + orgId + "\"}");
+    if (resp.statusCode() != 201) {
+      throw new AssertionError("cannot create project " + name + ": " + resp.statusCode() + " " + resp.body());
+    }
+    return field(resp.body(), "id");
+  }
+
+  /** Creates a virtual key in a project with the master key; returns {id, secret}. */
+  public String[] createKeyIn(String projectId, String name) {
+    HttpResponse<String> resp = post("/api/v1/keys", MASTER_KEY, "{\"name\":\"" + name + "\",\"project_id\":\"" + projectId + "\"}");
+    if (resp.statusCode() != 201) {
+      throw new AssertionError("cannot create key " + name + ": " + resp.statusCode() + " " + resp.body());
+    }
+    return new String[] {field(resp.body(), "id"), field(resp.body(), "key")};
+  }
+
+  private static String field(String json, String name) {
+    try {
+      return dev.tollgate.common.Json.MAPPER.readTree(json).get(name).asText();
+    } catch (IOException | NullPointerException e) {
+      throw new AssertionError("no '" + name + "' in " + json, e);
+    }
   }
 
   // ---- the ledger ----
