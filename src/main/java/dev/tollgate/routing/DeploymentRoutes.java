@@ -40,7 +40,9 @@ public final class DeploymentRoutes {
 
   public void register(Router router) {
     router.get("/api/v1/deployments").handler(this::list);
-    router.patchWithRegex("/api/v1/deployments/(?<model>.+)/(?<id>[^/]+)").handler(this::patch);
+    // model names may hold a slash (anthropic/claude-...); the name is the documented path
+    router.patchWithRegex("/api/v1/deployments/(?<model>.+)/(?<id>[^/]+)").setName("/api/v1/deployments/:model/:id")
+        .handler(this::patch);
     router.get("/api/v1/providers/health").handler(this::health);
   }
 
