@@ -2,7 +2,22 @@ package dev.tollgate;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tollgate.alerts.AlertRoutes;
+import dev.tollgate.alerts.Alerts;
+import dev.tollgate.alerts.Sleeper;
+import dev.tollgate.audit.Audit;
 import dev.tollgate.auth.KeyRoutes;
+import dev.tollgate.budgets.AdmissionControl;
+import dev.tollgate.budgets.BudgetRoutes;
+import dev.tollgate.budgets.Budgets;
+import dev.tollgate.budgets.InMemoryBudgetCounters;
+import dev.tollgate.gateway.Admission;
+import dev.tollgate.ratelimit.InMemoryRateLimitCounters;
+import dev.tollgate.ratelimit.RateLimitRoutes;
+import dev.tollgate.ratelimit.RateLimits;
+import dev.tollgate.storage.DuckDbAlertStore;
+import dev.tollgate.storage.DuckDbBudgetStore;
+import dev.tollgate.storage.DuckDbRateLimitRuleStore;
 import dev.tollgate.auth.KeyService;
 import dev.tollgate.common.EventBus;
 import dev.tollgate.common.Tokenizer;
@@ -73,16 +88,20 @@ public final class Tollgate implements AutoCloseable {
   private final UsageStore usageStore;
   private final UsageWriter usageWriter;
   private final Optional<String> generatedMasterKey;
+  private final Alerts alerts;
+  private final Budgets budgets;
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile int port;
 
   /** Everything the routes need; shared by all verticles. */
   public record Services(TollgateConfig config, KeyService keys, ModelCatalog catalog, UsageStore usageStore,
                          UsageWriter usageWriter, Pricing pricing, EventBus events, Metrics metrics, Clock clock,
-                         AtomicBoolean started) {}
+                         AtomicBoolean started, Budgets budgets, RateLimits rateLimits, Alerts alerts, Admission admission) {}
 
   private Tollgate(TollgateConfig config, Vertx vertx, Database db, KeyService keys, UsageStore usageStore,
-                   UsageWriter usageWriter, Optional<String> generatedMasterKey) {
+                   UsageWriter usageWriter, Optional<String> generatedMasterKey, Alerts alerts, Budgets budgets) {
+    this.alerts = alerts;
+    this.budgets = budgets;
     this.config = config;
     this.vertx = vertx;
     this.db = db;
@@ -119,11 +138,19 @@ public final class Tollgate implements AutoCloseable {
     events.subscribe(UnpricedUsage.class, new UnpricedLog()::accept);
     Metrics metrics = new Metrics(events, writer::stats);
     Pricing pricing = new Pricing(PriceCatalog.bundled(), config.pricing(), new DuckDbPriceOverrideStore(db), clock);
+    // Budgets, rate limits, alerts: definitions in memory, counters in this process (Redis in cluster mode).
+    Budgets budgets = new Budgets(new DuckDbBudgetStore(db), new InMemoryBudgetCounters(clock), config.budgets(), events, clock);
+    budgets.restoreAll(); // after the journal replay above: the ledger is complete
+    budgets.bindMetrics(metrics.registry());
+    RateLimits rateLimits = new RateLimits(new DuckDbRateLimitRuleStore(db), new InMemoryRateLimitCounters());
+    Alerts alerts = new Alerts(new DuckDbAlertStore(db), config.alerts(), clock, Sleeper.SYSTEM).subscribe(events);
+    ModelCatalog catalog = new ModelCatalog(config.models());
+    Admission admission = new AdmissionControl(budgets, rateLimits, pricing, catalog, clock);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops())
         .setPreferNativeTransport(true));
-    Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated);
-    Services services = new Services(config, keys, new ModelCatalog(config.models()), usageStore, writer, pricing, events, metrics,
-        clock, tollgate.started);
+    Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated, alerts, budgets);
+    Services services = new Services(config, keys, catalog, usageStore, writer, pricing, events, metrics,
+        clock, tollgate.started, budgets, rateLimits, alerts, admission);
     try {
       tollgate.deploy(services);
     } catch (RuntimeException e) {
@@ -190,16 +217,19 @@ public final class Tollgate implements AutoCloseable {
   public static Router routes(Vertx vertx, Services s, HttpClient http) {
     Map<String, ProviderClient> providers = providers(vertx, s, http);
     Metering metering = new Metering(s.pricing(), s.usageWriter(), s.events(), s.clock());
-    GatewayRoutes gateway = new GatewayRoutes(s.keys(), s.catalog(), providers, metering, s.clock());
+    GatewayRoutes gateway = new GatewayRoutes(s.keys(), s.catalog(), providers, metering, s.clock(), s.admission());
     Router router = HttpRoutes.base(vertx, s.config().server().bodyLimitBytes(), gateway::recordFailure);
     HealthRoutes.register(router, VERSION, s.started()::get, s.usageWriter()::storeHealthy, s.usageWriter()::stats);
     MetricsRoutes.register(router, s.metrics());
     gateway.register(router);
-    new MessagesRoutes(s.keys(), s.catalog(), providers, metering, s.clock()).register(router);
+    new MessagesRoutes(s.keys(), s.catalog(), providers, metering, s.clock(), s.admission()).register(router);
     AdminGuard.register(router, s.keys());
     new KeyRoutes(s.keys(), s.clock()).register(router);
     new UsageRoutes(s.usageStore()).register(router);
     new PriceRoutes(s.pricing(), s.config().models(), s.clock()).register(router);
+    new BudgetRoutes(s.budgets(), Audit.NONE, s.clock()).register(router);
+    new RateLimitRoutes(s.rateLimits(), Audit.NONE, s.clock()).register(router);
+    new AlertRoutes(s.alerts(), Audit.NONE, s.clock()).register(router);
     return router;
   }
 
@@ -239,6 +269,10 @@ public final class Tollgate implements AutoCloseable {
     return usageStore;
   }
 
+  public Budgets budgets() {
+    return budgets;
+  }
+
   public UsageWriter usageWriter() {
     return usageWriter;
   }
@@ -255,6 +289,7 @@ public final class Tollgate implements AutoCloseable {
     } catch (Exception e) {
       log.warn("stopping the HTTP layer: {}", e.toString());
     }
+    alerts.close();
     usageWriter.close();
     usageStore.close();
     db.close();

@@ -3,6 +3,8 @@ package dev.tollgate.config;
 import static java.util.Objects.requireNonNull;
 
 import dev.tollgate.common.ConfigException;
+import dev.tollgate.alerts.AlertsConfig;
+import dev.tollgate.budgets.BudgetsConfig;
 import dev.tollgate.pricing.PricingConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +27,9 @@ public record TollgateConfig(
     UpstreamConfig upstream,
     LogConfig log,
     List<ModelConfig> models,
-    PricingConfig pricing) {
+    PricingConfig pricing,
+    BudgetsConfig budgets,
+    AlertsConfig alerts) {
 
   public TollgateConfig {
     requireNonNull(server, "server");
@@ -36,6 +40,8 @@ public record TollgateConfig(
     requireNonNull(upstream, "upstream");
     requireNonNull(log, "log");
     requireNonNull(pricing, "pricing");
+    requireNonNull(budgets, "budgets");
+    requireNonNull(alerts, "alerts");
     models = List.copyOf(models);
     Set<String> names = new HashSet<>();
     for (int i = 0; i < models.size(); i++) {
@@ -48,35 +54,44 @@ public record TollgateConfig(
   public static TollgateConfig ofDefaults() {
     return new TollgateConfig(ServerConfig.ofDefaults(), StoreConfig.ofDefaults(), AuthConfig.ofDefaults(),
         MockConfig.ofDefaults(), UsageConfig.ofDefaults(), UpstreamConfig.ofDefaults(), LogConfig.ofDefaults(),
-        ModelConfig.defaultMockModels(), PricingConfig.ofDefaults());
+        ModelConfig.defaultMockModels(), PricingConfig.ofDefaults(),
+        BudgetsConfig.ofDefaults(), AlertsConfig.ofDefaults());
   }
 
   public TollgateConfig withServer(ServerConfig server) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, budgets, alerts);
   }
 
   public TollgateConfig withStore(StoreConfig store) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, budgets, alerts);
   }
 
   public TollgateConfig withAuth(AuthConfig auth) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, budgets, alerts);
   }
 
   public TollgateConfig withMock(MockConfig mock) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, budgets, alerts);
   }
 
   public TollgateConfig withUsage(UsageConfig usage) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, budgets, alerts);
   }
 
   public TollgateConfig withPricing(PricingConfig pricing) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, budgets, alerts);
+  }
+
+  public TollgateConfig withBudgets(BudgetsConfig budgets) {
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, budgets, alerts);
+  }
+
+  public TollgateConfig withAlerts(AlertsConfig alerts) {
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, budgets, alerts);
   }
 
   public TollgateConfig withModels(List<ModelConfig> models) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, budgets, alerts);
   }
 
   /** {@code server.*}: where the gateway listens. */

@@ -47,6 +47,9 @@ final class Exchange {
   boolean usageReported;
   final Set<UsageFlag> flags = EnumSet.noneOf(UsageFlag.class);
   private boolean recorded;
+  /** What admission granted; charged with the ledger row and closed once by {@link Metering#finish}. */
+  Admission.Ticket ticket = Admission.Ticket.NONE;
+  boolean ticketClosed;
 
   Exchange(String requestId, Instant startedAt, String endpoint) {
     this.requestId = requestId;

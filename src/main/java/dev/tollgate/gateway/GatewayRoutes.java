@@ -37,8 +37,15 @@ public final class GatewayRoutes {
   private final Map<String, ProviderClient> providers;
   private final Relay relay;
   private final Clock clock;
+  private final Admission admission;
 
   public GatewayRoutes(KeyService keys, ModelCatalog catalog, Map<String, ProviderClient> providers, Metering metering, Clock clock) {
+    this(keys, catalog, providers, metering, clock, Admission.ALLOW_ALL);
+  }
+
+  public GatewayRoutes(KeyService keys, ModelCatalog catalog, Map<String, ProviderClient> providers, Metering metering, Clock clock,
+                       Admission admission) {
+    this.admission = requireNonNull(admission, "admission");
     this.keys = requireNonNull(keys, "keys");
     this.catalog = requireNonNull(catalog, "catalog");
     this.providers = Map.copyOf(providers);
@@ -75,8 +82,40 @@ public final class GatewayRoutes {
       ex.modelRequested = modelNode.asText();
     }
     ex.stream = body.path("stream").asBoolean(false); // before validation, so failed streams are recorded as streams
-    String model = RequestValidation.validate(op, body);
+    String requested = RequestValidation.validate(op, body);
     attribute(ctx, body, ex);
+    admit(ctx, admission, ex, op, requested, body, model -> route(ctx, op, ex, body, model));
+  }
+
+  /**
+   * The admission stage (budgets, rate limits) before routing, per the {@link Admission} contract: headers on
+   * the answer, the downgrade model, the output cap; the ticket is charged and closed by {@link Metering}.
+   */
+  static void admit(RoutingContext ctx, Admission admission, Exchange ex, Operation op, String model, ObjectNode body,
+                    java.util.function.Consumer<String> then) {
+    admission.admit(new Admission.Request(ex.requestId, op, ex.endpoint, model, body, ex.key, ex.orgId, ex.projectId,
+        ex.userId, ex.tags, ex.startedAt)).onComplete(ar -> {
+          if (ar.failed()) {
+            ctx.fail(ar.cause());
+            return;
+          }
+          Admission.Ticket ticket = ar.result();
+          ex.ticket = ticket;
+          ticket.headers().forEach(ctx.response()::putHeader);
+          ticket.maxOutputTokens().ifPresent(max -> {
+            String field = body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+            JsonNode given = body.get(field);
+            body.put(field, given != null && given.canConvertToLong() && given.asLong() > 0 ? Math.min(given.asLong(), max) : max);
+          });
+          try {
+            then.accept(ticket.downgradeTo().orElse(model));
+          } catch (RuntimeException e) {
+            ctx.fail(e);
+          }
+        });
+  }
+
+  private void route(RoutingContext ctx, Operation op, Exchange ex, ObjectNode body, String model) {
     ModelConfig route = catalog.resolve(model, ex.key);
     ProviderClient provider = providers.get(route.provider());
     ex.provider = route.provider();

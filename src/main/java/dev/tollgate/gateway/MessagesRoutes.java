@@ -47,8 +47,15 @@ public final class MessagesRoutes {
   private final Map<String, ProviderClient> providers;
   private final Relay relay;
   private final Clock clock;
+  private final Admission admission;
 
   public MessagesRoutes(KeyService keys, ModelCatalog catalog, Map<String, ProviderClient> providers, Metering metering, Clock clock) {
+    this(keys, catalog, providers, metering, clock, Admission.ALLOW_ALL);
+  }
+
+  public MessagesRoutes(KeyService keys, ModelCatalog catalog, Map<String, ProviderClient> providers, Metering metering, Clock clock,
+                        Admission admission) {
+    this.admission = requireNonNull(admission, "admission");
     this.keys = requireNonNull(keys, "keys");
     this.catalog = requireNonNull(catalog, "catalog");
     this.providers = Map.copyOf(providers);
@@ -69,9 +76,14 @@ public final class MessagesRoutes {
     if (body.path("model").isTextual()) {
       ex.modelRequested = body.get("model").asText();
     }
-    String model = validate(body, true);
+    String requested = validate(body, true);
     JsonNode user = body.path("metadata").path("user_id");
     GatewayRoutes.attribute(ctx, user.isTextual() ? Json.object().put("user", user.asText()) : Json.object(), ex);
+    ex.stream = body.path("stream").asBoolean(false);
+    GatewayRoutes.admit(ctx, admission, ex, Operation.CHAT, requested, body, model -> route(ctx, ex, body, model));
+  }
+
+  private void route(RoutingContext ctx, Exchange ex, ObjectNode body, String model) {
     ModelConfig route = catalog.resolve(model, ex.key);
     ProviderClient provider = providers.get(route.provider());
     ex.provider = route.provider();

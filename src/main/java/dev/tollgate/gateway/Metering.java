@@ -74,8 +74,13 @@ public final class Metering {
     }
     ex.toRecord(clock.instant(), status, errorClass, nanos, version, breakdown).ifPresent(r -> {
       sink.record(r);
+      ex.ticket.charge(r);
       events.publish(new UsageRecorded(r));
     });
+    if (!ex.ticketClosed) {
+      ex.ticketClosed = true;
+      ex.ticket.close();
+    }
   }
 
   /** Exact USD per price component, summed over the cost's lines. */

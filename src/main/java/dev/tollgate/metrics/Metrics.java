@@ -110,6 +110,11 @@ public final class Metrics {
   }
 
   /** What {@code GET /metrics} answers: the format the {@code Accept} header asks for. */
+  /** The registry, for features that register their own meters (budget utilisation). */
+  public io.micrometer.core.instrument.MeterRegistry registry() {
+    return registry;
+  }
+
   public record Exposition(String contentType, byte[] body) {}
 
   /** Prometheus text 0.0.4 by default, OpenMetrics 1.0 when {@code accept} asks for it. In memory only. */

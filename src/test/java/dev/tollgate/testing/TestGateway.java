@@ -67,6 +67,9 @@ public final class TestGateway implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private int eventLoops = 1;
     private UpstreamConfig upstream = UpstreamConfig.ofDefaults();
+    private dev.tollgate.pricing.PricingConfig pricing = dev.tollgate.pricing.PricingConfig.ofDefaults();
+    private dev.tollgate.budgets.BudgetsConfig budgets = dev.tollgate.budgets.BudgetsConfig.ofDefaults();
+    private dev.tollgate.alerts.AlertsConfig alerts = dev.tollgate.alerts.AlertsConfig.ofDefaults();
 
     private Builder(Path dataDir) {
       this.dataDir = requireNonNull(dataDir, "dataDir");
@@ -98,6 +101,21 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    public Builder pricing(dev.tollgate.pricing.PricingConfig pricing) {
+      this.pricing = requireNonNull(pricing, "pricing");
+      return this;
+    }
+
+    public Builder budgets(dev.tollgate.budgets.BudgetsConfig budgets) {
+      this.budgets = requireNonNull(budgets, "budgets");
+      return this;
+    }
+
+    public Builder alerts(dev.tollgate.alerts.AlertsConfig alerts) {
+      this.alerts = requireNonNull(alerts, "alerts");
+      return this;
+    }
+
     public Builder eventLoops(int eventLoops) {
       this.eventLoops = eventLoops;
       return this;
@@ -112,7 +130,7 @@ public final class TestGateway implements AutoCloseable {
           new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
           StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")),
           new AuthConfig(Optional.of(MASTER_KEY)),
-          mock, defaults.usage(), upstream, defaults.log(), models, defaults.pricing());
+          mock, defaults.usage(), upstream, defaults.log(), models, pricing, budgets, alerts);
       return new TestGateway(Tollgate.start(config, clock));
     }
   }
