@@ -90,6 +90,8 @@ public final class DuckDbAlertStore implements AlertStore {
 
   @Override
   public List<Delivery> deliveries(String eventId) {
-    return deliveries.query("SELECT spec FROM alert_deliveries WHERE event_id = ? ORDER BY created_at, id", eventId);
+    return deliveries.query("SELECT spec FROM alert_deliveries WHERE event_id = ?", eventId).stream()
+        .sorted(java.util.Comparator.comparing(Delivery::at).thenComparing(Delivery::channel).thenComparingInt(Delivery::attempt))
+        .toList();
   }
 }
