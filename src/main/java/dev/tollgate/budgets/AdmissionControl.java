@@ -125,6 +125,7 @@ public final class AdmissionControl implements Admission {
           if (!r.admitted()) {
             Budget b = matched.get(r.refusedBy());
             Budget.Window w = windows.get(r.refusedBy());
+            budgets.refused(b, w, b.amountNanos() - r.headroomNanos().get(r.refusedBy()));
             Duration retry = w.end().map(end -> Duration.between(now, end)).orElse(TOTAL_RETRY_AFTER);
             String resets = w.end().map(end -> "; it resets at " + DateTimeFormatter.ISO_OFFSET_DATE_TIME
                 .format(end.atZone(budgets.config().timeZone()))).orElse(" (a total budget does not reset)");

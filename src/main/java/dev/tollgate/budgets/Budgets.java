@@ -41,6 +41,8 @@ public final class Budgets {
   private final Map<String, Long> lastSpent = new ConcurrentHashMap<>();
   private final Set<String> gauges = ConcurrentHashMap.newKeySet();
   private final Set<String> projected = ConcurrentHashMap.newKeySet();
+  /** Thresholds already published, per counter key: a flood of refusals publishes each once. */
+  private final Set<String> published = ConcurrentHashMap.newKeySet();
   private volatile Optional<MeterRegistry> registry = Optional.empty();
 
   public Budgets(BudgetStore store, BudgetCounters counters, BudgetsConfig config, EventBus events, Clock clock) {
@@ -201,6 +203,20 @@ public final class Budgets {
   }
 
   /**
+   * A block budget refused a request: it is exhausted. Output caps keep settled spend just under the
+   * amount, so the 100 % threshold is reached here, not by a charge: every threshold up to 100 % not yet
+   * published in this period is published now.
+   */
+  void refused(Budget b, Budget.Window w, long usedNanos) {
+    Instant now = clock.instant();
+    for (int t : b.thresholds()) {
+      if (t <= 100 && published.add(b.counterKey(w) + ":" + t)) {
+        events.publish(new BudgetThresholdCrossed(b, w, t, usedNanos, now));
+      }
+    }
+  }
+
+  /**
    * After a charge: publishes each threshold the charge crossed (exactly one charge crosses it, since the
    * counter update is atomic) and, once per period, a projected overspend.
    */
@@ -210,7 +226,7 @@ public final class Budgets {
     long before = after.spentNanos() - nanos;
     for (int t : b.thresholds()) {
       long mark = BigInteger.valueOf(b.amountNanos()).multiply(BigInteger.valueOf(t)).divide(BigInteger.valueOf(100)).longValue();
-      if (before < mark && after.spentNanos() >= mark && nanos > 0) {
+      if (before < mark && after.spentNanos() >= mark && nanos > 0 && published.add(b.counterKey(w) + ":" + t)) {
         events.publish(new BudgetThresholdCrossed(b, w, t, after.spentNanos(), now));
       }
     }
