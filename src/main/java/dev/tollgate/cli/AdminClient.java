@@ -38,6 +38,16 @@ final class AdminClient {
         .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))));
   }
 
+  JsonNode patch(String path, JsonNode body) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .header("content-type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))));
+  }
+
+  JsonNode delete(String path) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE());
+  }
+
   /** Streams a GET response body to {@code out} (exports). */
   void download(String path, java.io.OutputStream out) {
     HttpResponse<java.io.InputStream> resp = exchange(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET()
