@@ -146,6 +146,10 @@ public record Budget(String id, String name, Scope scope, String scopeValue, Opt
 
   /** Whether a request attributed to these values falls under this budget. */
   public boolean matches(Optional<String> org, Optional<String> project, String keyId, Optional<String> user, List<String> tags) {
+    // A tenant's budget only ever applies to its own traffic, whatever its scope value says.
+    if ((orgId.isPresent() && !orgId.equals(org)) || (projectId.isPresent() && !projectId.equals(project))) {
+      return false;
+    }
     return switch (scope) {
       case ORG -> org.isPresent() && org.get().equals(scopeValue);
       case PROJECT -> project.isPresent() && project.get().equals(scopeValue);

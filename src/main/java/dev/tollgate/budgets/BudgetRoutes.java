@@ -141,6 +141,10 @@ public final class BudgetRoutes {
   }
 
   private static void owned(AdminScope scope, Budget b) {
+    if (b.scope() == Budget.Scope.ORG && scope.orgId().isPresent() && !scope.orgId().get().equals(b.scopeValue())) {
+      throw new PermissionDeniedException("out_of_scope", "scope_value: " + b.scopeValue() + " (expected: the caller's org "
+          + scope.orgId().get() + ")");
+    }
     if (!scope.covers(b.orgId(), b.projectId())) {
       throw new PermissionDeniedException("out_of_scope", "budget owner " + b.orgId().orElse("-") + "/" + b.projectId().orElse("-")
           + " (expected: inside the caller's org" + scope.orgId().map(o -> " " + o).orElse("") + ")");
