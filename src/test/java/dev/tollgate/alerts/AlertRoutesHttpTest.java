@@ -76,12 +76,32 @@ class AlertRoutesHttpTest {
     assertThat(thresholds).containsExactlyInAnyOrder(50, 80, 100);
     assertThat(receiver.quietFor(java.time.Duration.ofMillis(300))).isTrue();
 
-    JsonNode history = json(gw.get("/api/v1/alerts/events", gw.masterKey()));
-    assertThat(history.path("data")).hasSize(3);
-    String eventId = history.path("data").path(0).path("id").asText();
+    String ruleId = json(created).path("id").asText();
+    List<JsonNode> history = new ArrayList<>();
+    json(gw.get("/api/v1/alerts/events", gw.masterKey())).path("data").forEach(e -> {
+      if (e.path("rule_id").asText().equals(ruleId)) {
+        history.add(e);
+      }
+    });
+    assertThat(history).hasSize(3);
+    String eventId = history.getFirst().path("id").asText();
     JsonNode deliveries = json(gw.get("/api/v1/alerts/events/" + eventId + "/deliveries", gw.masterKey()));
     assertThat(deliveries.path("data").path(0).path("outcome").asText()).isEqualTo("delivered");
     assertThat(deliveries.path("data").path(0).path("http_status").asInt()).isEqualTo(200);
+  }
+
+  @Test
+  void testEndpoint_sendsATestAlertThroughTheRulesChannels() throws Exception {
+    String id = json(gw.post("/api/v1/alerts/rules", gw.masterKey(), """
+        {"name": "spikes", "type": "spend_spike", "channels": [{"type": "slack", "url": "%s"}]}
+        """.formatted(receiver.url("/slack")))).path("id").asText();
+
+    HttpResponse<String> sent = gw.post("/api/v1/alerts/rules/" + id + "/test", gw.masterKey(), "{}");
+
+    assertThat(sent.statusCode()).isEqualTo(202);
+    Receiver.Hit hit = receiver.take();
+    assertThat(hit.path()).isEqualTo("/slack");
+    assertThat(Json.MAPPER.readTree(hit.body()).path("text").asText()).contains("Test alert from Tollgate for rule 'spikes'");
   }
 
   @Test

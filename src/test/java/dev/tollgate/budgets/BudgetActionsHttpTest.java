@@ -115,6 +115,24 @@ class BudgetActionsHttpTest {
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(nanos(awaitSpent(id).path("spent_usd"))).isPositive();
+    String metrics = gw.send(gw.request("/metrics").GET().build()).body();
+    // spent / amount with an amount of 0 is reported as 0; the series exists per budget
+    assertThat(metrics).contains("tollgate_budget_utilisation{budget=\"" + id + "\"}");
+  }
+
+  @Test
+  void utilisationGauge_isSpentOverAmount() {
+    KeyService.CreatedKey key = gw.createKey();
+    String id = budget(key.key().id(), "1.00", "block", "");
+
+    HttpResponse<String> r = gw.post("/v1/chat/completions", key.secret(), chat("mock-small", "hi", 10));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    long spent = nanos(awaitSpent(id).path("spent_usd"));
+    String line = gw.send(gw.request("/metrics").GET().build()).body().lines()
+        .filter(l -> l.startsWith("tollgate_budget_utilisation{budget=\"" + id + "\"}")).findFirst().orElseThrow();
+    double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    assertThat(value).isCloseTo(spent / 1e9, org.assertj.core.data.Offset.offset(1e-6));
   }
 
   @Test
