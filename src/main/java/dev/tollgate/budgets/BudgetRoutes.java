@@ -93,6 +93,7 @@ public final class BudgetRoutes {
       }
     });
     Budget next = BudgetJson.parse(merged, current.id(), current.orgId(), current.projectId(), current.createdAt(), clock.instant());
+    owned(scope, next);
     Web.blocking(ctx, 200, () -> {
       budgets.update(next);
       ObjectNode after = BudgetJson.render(next);

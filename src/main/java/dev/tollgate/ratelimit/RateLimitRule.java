@@ -63,7 +63,11 @@ public record RateLimitRule(String id, Scope scope, String scopeValue, OptionalL
     return "rl:" + id + ":" + kind + ":" + v;
   }
 
-  boolean matches(String keyId, Optional<String> project, String model) {
+  boolean matches(String keyId, Optional<String> org, Optional<String> project, String model) {
+    // A tenant's rule only ever applies to its own traffic, whatever its scope value says.
+    if ((orgId.isPresent() && !orgId.equals(org)) || (projectId.isPresent() && !projectId.equals(project))) {
+      return false;
+    }
     return switch (scope) {
       case KEY -> keyId.equals(scopeValue);
       case PROJECT -> project.isPresent() && project.get().equals(scopeValue);

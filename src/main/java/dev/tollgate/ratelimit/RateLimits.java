@@ -72,10 +72,10 @@ public final class RateLimits {
    * Takes one request and {@code tokens} tokens from every matching rule. When one refuses, what the
    * others took is given back and the future fails with a 429 carrying the refusing limit's headers.
    */
-  public Future<Grant> acquire(String keyId, Optional<String> project, String model, long tokens, Instant now) {
+  public Future<Grant> acquire(String keyId, Optional<String> org, Optional<String> project, String model, long tokens, Instant now) {
     List<Taken> wanted = new ArrayList<>();
     for (RateLimitRule r : rules) {
-      if (!r.matches(keyId, project, model)) {
+      if (!r.matches(keyId, org, project, model)) {
         continue;
       }
       r.rpm().ifPresent(l -> wanted.add(new Taken(r.counterKey("requests", model), 1, l, "requests")));
