@@ -2,9 +2,22 @@ package dev.tollgate;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tollgate.alerts.AlertRoutes;
+import dev.tollgate.alerts.Alerts;
 import dev.tollgate.audit.AuditLog;
 import dev.tollgate.audit.AuditRoutes;
 import dev.tollgate.auth.KeyRoutes;
+import dev.tollgate.budgets.AdmissionControl;
+import dev.tollgate.budgets.BudgetRoutes;
+import dev.tollgate.budgets.Budgets;
+import dev.tollgate.budgets.InMemoryBudgetCounters;
+import dev.tollgate.gateway.Admission;
+import dev.tollgate.ratelimit.InMemoryRateLimitCounters;
+import dev.tollgate.ratelimit.RateLimitRoutes;
+import dev.tollgate.ratelimit.RateLimits;
+import dev.tollgate.storage.DuckDbAlertStore;
+import dev.tollgate.storage.DuckDbBudgetStore;
+import dev.tollgate.storage.DuckDbRateLimitRuleStore;
 import dev.tollgate.auth.KeyService;
 import dev.tollgate.common.EventBus;
 import dev.tollgate.common.Tokenizer;
@@ -100,6 +113,8 @@ public final class Tollgate implements AutoCloseable {
   private final UsageStore usageStore;
   private final UsageWriter usageWriter;
   private final Optional<String> generatedMasterKey;
+  private final Alerts alerts;
+  private final Budgets budgets;
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile Services services;
   private volatile int port;
@@ -108,10 +123,13 @@ public final class Tollgate implements AutoCloseable {
   public record Services(TollgateConfig config, KeyService keys, ModelCatalog catalog, UsageStore usageStore,
                          UsageWriter usageWriter, Pricing pricing, EventBus events, Metrics metrics, Clock clock,
                          AtomicBoolean started, Deployments deployments, ResponseCache responseCache, Admission admission,
-                         Function<Vertx, Sleeper> sleepers, TenancyService tenancy, Sessions sessions, AuditLog audit) {}
+                         Function<Vertx, Sleeper> sleepers, TenancyService tenancy, Sessions sessions, AuditLog audit,
+                         Budgets budgets, RateLimits rateLimits, Alerts alerts) {}
 
   private Tollgate(TollgateConfig config, Vertx vertx, Database db, KeyService keys, UsageStore usageStore,
-                   UsageWriter usageWriter, Optional<String> generatedMasterKey) {
+                   UsageWriter usageWriter, Optional<String> generatedMasterKey, Alerts alerts, Budgets budgets) {
+    this.alerts = alerts;
+    this.budgets = budgets;
     this.config = config;
     this.vertx = vertx;
     this.db = db;
@@ -130,20 +148,23 @@ public final class Tollgate implements AutoCloseable {
    * decorator) and for the tests that take the store away mid-traffic.
    */
   public static Tollgate start(TollgateConfig config, Clock clock, UnaryOperator<UsageStore> ledgerStore) {
-    return start(config, clock, ledgerStore, Admission.ALLOW_ALL);
+    return start(config, clock, ledgerStore, Optional.empty(), Sleeper::timers);
   }
 
-  /** Starts with an admission stage of the caller's (the tests' fakes; budgets and rate limits). */
+  /** Starts with an admission stage of the caller's instead of budgets and rate limits (the tests' fakes). */
   public static Tollgate start(TollgateConfig config, Clock clock, UnaryOperator<UsageStore> ledgerStore, Admission admission) {
-    return start(config, clock, ledgerStore, admission, Sleeper::timers);
+    return start(config, clock, ledgerStore, Optional.of(admission), Sleeper::timers);
   }
 
-  /** ... and the retry backoff's sleeper (tests record the waits instead of waiting). */
-  public static Tollgate start(TollgateConfig config, Clock clock, UnaryOperator<UsageStore> ledgerStore, Admission admission,
-                               Function<Vertx, Sleeper> sleepers) {
+  /**
+   * ... and the retry backoff's sleeper (tests record the waits instead of waiting). Without an admission
+   * of the caller's, budgets and rate limits admit requests.
+   */
+  public static Tollgate start(TollgateConfig config, Clock clock, UnaryOperator<UsageStore> ledgerStore,
+                               Optional<Admission> admissionOverride, Function<Vertx, Sleeper> sleepers) {
     requireNonNull(config, "config");
     requireNonNull(sleepers, "sleepers");
-    requireNonNull(admission, "admission");
+    requireNonNull(admissionOverride, "admissionOverride");
     requireNonNull(clock, "clock");
     Tokenizer.count("warm up the tokenizer before the first request");
     Database db = Database.open(config.store().url());
@@ -169,14 +190,23 @@ public final class Tollgate implements AutoCloseable {
     events.subscribe(UnpricedUsage.class, new UnpricedLog()::accept);
     Metrics metrics = new Metrics(events, writer::stats);
     Pricing pricing = new Pricing(PriceCatalog.bundled(), config.pricing(), new DuckDbPriceOverrideStore(db), clock);
+    // Budgets, rate limits, alerts: definitions in memory, counters in this process (Redis in cluster mode).
+    Budgets budgets = new Budgets(new DuckDbBudgetStore(db), new InMemoryBudgetCounters(clock), config.budgets(), events, clock);
+    budgets.restoreAll(); // after the journal replay above: the ledger is complete
+    budgets.bindMetrics(metrics.registry());
+    RateLimits rateLimits = new RateLimits(new DuckDbRateLimitRuleStore(db), new InMemoryRateLimitCounters());
+    Alerts alerts = new Alerts(new DuckDbAlertStore(db), config.alerts(), clock, dev.tollgate.alerts.Sleeper.SYSTEM)
+        .subscribe(events);
+    ModelCatalog catalog = new ModelCatalog(config.models());
+    Admission admission = admissionOverride.orElseGet(() -> new AdmissionControl(budgets, rateLimits, pricing, catalog, clock));
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops())
         .setPreferNativeTransport(true));
-    Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated);
+    Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated, alerts, budgets);
     Deployments deployments = new Deployments(config.models(), config.routing(), clock, m -> referencePrice(pricing, m, clock),
         Optional.of(metrics.registry()), events);
     ResponseCache cache = config.cache().enabled() ? new CaffeineResponseCache(config.cache(), clock) : ResponseCache.NONE;
-    Services services = new Services(config, keys, new ModelCatalog(config.models()), usageStore, writer, pricing, events, metrics,
-        clock, tollgate.started, deployments, cache, admission, sleepers, tenancy, sessions, audit);
+    Services services = new Services(config, keys, catalog, usageStore, writer, pricing, events, metrics,
+        clock, tollgate.started, deployments, cache, admission, sleepers, tenancy, sessions, audit, budgets, rateLimits, alerts);
     tollgate.services = services;
     try {
       tollgate.deploy(services);
@@ -276,6 +306,9 @@ public final class Tollgate implements AutoCloseable {
         .register(router);
     new PriceRoutes(s.pricing(), s.config().models(), s.clock()).register(router);
     new DeploymentRoutes(s.deployments(), s.audit()).register(router);
+    new BudgetRoutes(s.budgets(), s.audit(), s.clock()).register(router);
+    new RateLimitRoutes(s.rateLimits(), s.audit(), s.clock()).register(router);
+    new AlertRoutes(s.alerts(), s.audit(), s.clock()).register(router);
     return router;
   }
 
@@ -320,6 +353,10 @@ public final class Tollgate implements AutoCloseable {
     return usageStore;
   }
 
+  public Budgets budgets() {
+    return budgets;
+  }
+
   public UsageWriter usageWriter() {
     return usageWriter;
   }
@@ -336,6 +373,7 @@ public final class Tollgate implements AutoCloseable {
     } catch (Exception e) {
       log.warn("stopping the HTTP layer: {}", e.toString());
     }
+    alerts.close();
     usageWriter.close();
     usageStore.close();
     keys.close();

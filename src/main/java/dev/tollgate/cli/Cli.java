@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tollgate", mixinStandardHelpOptions = true, version = "tollgate 0.1.0",
     description = "Self-hosted LLM gateway and cost-operations platform.",
     subcommands = {ServeCommand.class, ConfigCommand.class, KeysCommand.class, UsageCommand.class, PricingCommand.class,
-        LoginCommand.class, LogoutCommand.class, UsersCommand.class, OrgsCommand.class, ProjectsCommand.class, AuditCommand.class})
+        LoginCommand.class, LogoutCommand.class, UsersCommand.class, OrgsCommand.class, ProjectsCommand.class, AuditCommand.class,
+        BudgetsCommand.class, AlertsCommand.class})
 public final class Cli implements Runnable {
   private static volatile boolean keepRunning;
 

@@ -1,16 +1,26 @@
 package dev.tollgate.common;
 
 import java.time.Duration;
+import java.util.Map;
 
-/** A rate limit or budget refused the request. HTTP 429 with {@code Retry-After}. */
+/**
+ * A rate limit or budget refused the request. HTTP 429 with {@code Retry-After}, plus {@link #headers()}
+ * (e.g. {@code x-ratelimit-remaining-requests}) on the error response.
+ */
 public final class RateLimitedException extends TollgateException {
   private final String code;
   private final Duration retryAfter;
+  private final Map<String, String> headers;
 
   public RateLimitedException(String code, String message, Duration retryAfter) {
+    this(code, message, retryAfter, Map.of());
+  }
+
+  public RateLimitedException(String code, String message, Duration retryAfter, Map<String, String> headers) {
     super(message);
     this.code = code;
     this.retryAfter = retryAfter;
+    this.headers = Map.copyOf(headers);
   }
 
   public String code() {
@@ -19,5 +29,10 @@ public final class RateLimitedException extends TollgateException {
 
   public Duration retryAfter() {
     return retryAfter;
+  }
+
+  /** Extra response headers for the 429. */
+  public Map<String, String> headers() {
+    return headers;
   }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tollgate.common.ConfigException;
 import dev.tollgate.common.Durations;
+import dev.tollgate.alerts.AlertsConfig;
+import dev.tollgate.budgets.BudgetsConfig;
 import dev.tollgate.cache.CacheConfig;
 import dev.tollgate.pricing.PricingConfig;
 import dev.tollgate.routing.RoutingConfig;
@@ -62,7 +64,9 @@ public final class ConfigLoader {
       Map.entry("providers", Set.of()),
       Map.entry("pricing", Set.of()),
       Map.entry(RoutingConfig.SECTION, Set.of()),
-      Map.entry(CacheConfig.SECTION, Set.of()));
+      Map.entry(CacheConfig.SECTION, Set.of()),
+      Map.entry("budgets", Set.of("time-zone", "reservation-ttl", "default-max-output-tokens", "min-output-tokens", "max-output-tokens")),
+      Map.entry("alerts", Set.of("max-attempts", "initial-backoff", "max-backoff", "pagerduty-url", "smtp")));
   private static final Set<String> MODEL_KEYS = Set.of("name", "provider", "model", "base-url", "api-key", "headers",
       "deployment", "api-version", "entra-token", "anthropic-version", "max-tokens", "organization", "project",
       "id", "weight", "priority", "region", "fallbacks", "context-window", "strategy", "deployments");
@@ -155,7 +159,9 @@ public final class ConfigLoader {
         models(root.get("models"), providers(root.get("providers")), d.models()),
         PricingConfig.parse(root.get("pricing")),
         RoutingConfig.parse(root.get(RoutingConfig.SECTION)),
-        CacheConfig.parse(root.get(CacheConfig.SECTION)));
+        CacheConfig.parse(root.get(CacheConfig.SECTION)),
+        BudgetsConfig.parse(root.get("budgets")),
+        AlertsConfig.parse(root.get("alerts")));
   }
 
   /** Defaults for one provider from the {@code providers:} section. */

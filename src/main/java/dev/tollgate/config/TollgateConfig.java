@@ -3,6 +3,8 @@ package dev.tollgate.config;
 import static java.util.Objects.requireNonNull;
 
 import dev.tollgate.common.ConfigException;
+import dev.tollgate.alerts.AlertsConfig;
+import dev.tollgate.budgets.BudgetsConfig;
 import dev.tollgate.cache.CacheConfig;
 import dev.tollgate.pricing.PricingConfig;
 import dev.tollgate.routing.RoutingConfig;
@@ -29,12 +31,30 @@ public record TollgateConfig(
     List<ModelConfig> models,
     PricingConfig pricing,
     RoutingConfig routing,
-    CacheConfig cache) {
+    CacheConfig cache,
+    BudgetsConfig budgets,
+    AlertsConfig alerts) {
 
-  /** Without routing and cache sections: their defaults. */
+  /** Without routing, cache, budgets and alerts sections: their defaults. */
   public TollgateConfig(ServerConfig server, StoreConfig store, AuthConfig auth, MockConfig mock, UsageConfig usage,
                         UpstreamConfig upstream, LogConfig log, List<ModelConfig> models, PricingConfig pricing) {
     this(server, store, auth, mock, usage, upstream, log, models, pricing, RoutingConfig.ofDefaults(), CacheConfig.ofDefaults());
+  }
+
+  /** Without budgets and alerts sections: their defaults. */
+  public TollgateConfig(ServerConfig server, StoreConfig store, AuthConfig auth, MockConfig mock, UsageConfig usage,
+                        UpstreamConfig upstream, LogConfig log, List<ModelConfig> models, PricingConfig pricing,
+                        RoutingConfig routing, CacheConfig cache) {
+    this(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, BudgetsConfig.ofDefaults(),
+        AlertsConfig.ofDefaults());
+  }
+
+  /** Without routing and cache sections: their defaults. */
+  public TollgateConfig(ServerConfig server, StoreConfig store, AuthConfig auth, MockConfig mock, UsageConfig usage,
+                        UpstreamConfig upstream, LogConfig log, List<ModelConfig> models, PricingConfig pricing,
+                        BudgetsConfig budgets, AlertsConfig alerts) {
+    this(server, store, auth, mock, usage, upstream, log, models, pricing, RoutingConfig.ofDefaults(),
+        CacheConfig.ofDefaults(), budgets, alerts);
   }
 
   public TollgateConfig {
@@ -48,6 +68,8 @@ public record TollgateConfig(
     requireNonNull(pricing, "pricing");
     requireNonNull(routing, "routing");
     requireNonNull(cache, "cache");
+    requireNonNull(budgets, "budgets");
+    requireNonNull(alerts, "alerts");
     models = List.copyOf(models);
     Set<String> names = new HashSet<>();
     for (int i = 0; i < models.size(); i++) {
@@ -64,43 +86,52 @@ public record TollgateConfig(
   public static TollgateConfig ofDefaults() {
     return new TollgateConfig(ServerConfig.ofDefaults(), StoreConfig.ofDefaults(), AuthConfig.ofDefaults(),
         MockConfig.ofDefaults(), UsageConfig.ofDefaults(), UpstreamConfig.ofDefaults(), LogConfig.ofDefaults(),
-        ModelConfig.defaultMockModels(), PricingConfig.ofDefaults(), RoutingConfig.ofDefaults(), CacheConfig.ofDefaults());
+        ModelConfig.defaultMockModels(), PricingConfig.ofDefaults(), RoutingConfig.ofDefaults(), CacheConfig.ofDefaults(),
+        BudgetsConfig.ofDefaults(), AlertsConfig.ofDefaults());
   }
 
   public TollgateConfig withServer(ServerConfig server) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
   }
 
   public TollgateConfig withStore(StoreConfig store) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
   }
 
   public TollgateConfig withAuth(AuthConfig auth) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
   }
 
   public TollgateConfig withMock(MockConfig mock) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
   }
 
   public TollgateConfig withUsage(UsageConfig usage) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
   }
 
   public TollgateConfig withPricing(PricingConfig pricing) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
   }
 
   public TollgateConfig withModels(List<ModelConfig> models) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
   }
 
   public TollgateConfig withRouting(RoutingConfig routing) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
   }
 
   public TollgateConfig withCache(CacheConfig cache) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
+  }
+
+  public TollgateConfig withBudgets(BudgetsConfig budgets) {
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
+  }
+
+  public TollgateConfig withAlerts(AlertsConfig alerts) {
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
   }
 
   /** {@code server.*}: where the gateway listens. */

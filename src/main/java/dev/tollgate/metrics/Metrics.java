@@ -109,7 +109,7 @@ public final class Metrics {
     events.subscribe(UnpricedUsage.class, this::unpriced);
   }
 
-  /** The registry, for features that keep their own meters (routing: breakers, retries, cache hits). */
+  /** The registry, for features that keep their own meters (breakers, retries, cache hits, budget utilisation). */
   public io.micrometer.core.instrument.MeterRegistry registry() {
     return registry;
   }

@@ -60,7 +60,11 @@ public final class HttpRoutes {
         default -> ErrorMapping.of(new IllegalStateException("status " + ctx.statusCode()));
       };
     } else {
-      error = ErrorMapping.of(Web.unwrap(failure));
+      Throwable cause = Web.unwrap(failure);
+      error = ErrorMapping.of(cause);
+      if (cause instanceof dev.tollgate.common.RateLimitedException limited && !ctx.response().headWritten()) {
+        limited.headers().forEach(ctx.response()::putHeader); // x-ratelimit-* on the 429
+      }
       if (error.status() >= 500 && error.status() != 502 && error.status() != 504) {
         log.error("request {} failed: {} {}", Web.requestId(ctx), ctx.request().method(), ctx.request().path(), failure);
       }

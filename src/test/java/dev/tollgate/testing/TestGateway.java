@@ -72,9 +72,12 @@ public final class TestGateway implements AutoCloseable {
     private UpstreamConfig upstream = UpstreamConfig.ofDefaults();
     private RoutingConfig routing = RoutingConfig.ofDefaults();
     private CacheConfig cache = CacheConfig.ofDefaults();
-    private Admission admission = Admission.ALLOW_ALL;
+    private Optional<Admission> admission = Optional.empty();
     private java.util.function.Function<io.vertx.core.Vertx, dev.tollgate.routing.Sleeper> sleepers = dev.tollgate.routing.Sleeper::timers;
     private java.util.function.UnaryOperator<AuthConfig> auth = java.util.function.UnaryOperator.identity();
+    private dev.tollgate.pricing.PricingConfig pricing = dev.tollgate.pricing.PricingConfig.ofDefaults();
+    private dev.tollgate.budgets.BudgetsConfig budgets = dev.tollgate.budgets.BudgetsConfig.ofDefaults();
+    private dev.tollgate.alerts.AlertsConfig alerts = dev.tollgate.alerts.AlertsConfig.ofDefaults();
 
     private Builder(Path dataDir) {
       this.dataDir = requireNonNull(dataDir, "dataDir");
@@ -117,7 +120,7 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public Builder admission(Admission admission) {
-      this.admission = requireNonNull(admission, "admission");
+      this.admission = Optional.of(requireNonNull(admission, "admission"));
       return this;
     }
 
@@ -131,6 +134,21 @@ public final class TestGateway implements AutoCloseable {
     /** Changes the auth config (it starts with the test master key and a cheap password hash). */
     public Builder auth(java.util.function.UnaryOperator<AuthConfig> change) {
       this.auth = requireNonNull(change, "change");
+      return this;
+    }
+
+    public Builder pricing(dev.tollgate.pricing.PricingConfig pricing) {
+      this.pricing = requireNonNull(pricing, "pricing");
+      return this;
+    }
+
+    public Builder budgets(dev.tollgate.budgets.BudgetsConfig budgets) {
+      this.budgets = requireNonNull(budgets, "budgets");
+      return this;
+    }
+
+    public Builder alerts(dev.tollgate.alerts.AlertsConfig alerts) {
+      this.alerts = requireNonNull(alerts, "alerts");
       return this;
     }
 
@@ -148,7 +166,7 @@ public final class TestGateway implements AutoCloseable {
           new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
           StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")),
           auth.apply(new AuthConfig(Optional.of(MASTER_KEY)).withFastPasswordHashing()),
-          mock, defaults.usage(), upstream, defaults.log(), models, defaults.pricing(), routing, cache);
+          mock, defaults.usage(), upstream, defaults.log(), models, pricing, routing, cache, budgets, alerts);
       return new TestGateway(Tollgate.start(config, clock, java.util.function.UnaryOperator.identity(), admission, sleepers));
     }
   }

@@ -1,0 +1,160 @@
+package dev.tollgate.ratelimit;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tollgate.common.RateLimitedException;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Rate-limit rules (kept in memory, written through to the store) and the check the admission stage runs:
+ * every matching rule's RPM and TPM counters, all or nothing, and the {@code x-ratelimit-*} headers of the
+ * tightest one.
+ */
+public final class RateLimits {
+  private final RateLimitRuleStore store;
+  private final RateLimitCounters counters;
+  private volatile List<RateLimitRule> rules;
+
+  public RateLimits(RateLimitRuleStore store, RateLimitCounters counters) {
+    this.store = requireNonNull(store, "store");
+    this.counters = requireNonNull(counters, "counters");
+    this.rules = List.copyOf(store.all());
+  }
+
+  /** Blocking (store write): call from a worker thread. */
+  public synchronized void add(RateLimitRule rule) {
+    store.insert(rule);
+    List<RateLimitRule> next = new ArrayList<>(rules);
+    next.add(rule);
+    rules = List.copyOf(next);
+  }
+
+  /** Blocking (store write): call from a worker thread. */
+  public synchronized boolean remove(String id) {
+    boolean removed = store.delete(id);
+    rules = rules.stream().filter(r -> !r.id().equals(id)).toList();
+    return removed;
+  }
+
+  public Optional<RateLimitRule> find(String id) {
+    return rules.stream().filter(r -> r.id().equals(id)).findFirst();
+  }
+
+  public List<RateLimitRule> all() {
+    return rules.stream().sorted(Comparator.comparing(RateLimitRule::createdAt).thenComparing(RateLimitRule::id)).toList();
+  }
+
+  /** One counter a request was charged to. */
+  record Taken(String key, long cost, long limit, String kind) {}
+
+  /**
+   * What the admission stage got: the counters it took (to give tokens back or correct them later) and the
+   * response headers.
+   */
+  public record Grant(List<Taken> taken, Map<String, String> headers) {
+    public static final Grant NONE = new Grant(List.of(), Map.of());
+
+    /** Whether any TPM counter was taken (so real usage must correct it). */
+    public boolean countsTokens() {
+      return taken.stream().anyMatch(t -> t.kind().equals("tokens"));
+    }
+  }
+
+  /**
+   * Takes one request and {@code tokens} tokens from every matching rule. When one refuses, what the
+   * others took is given back and the future fails with a 429 carrying the refusing limit's headers.
+   */
+  public Future<Grant> acquire(String keyId, Optional<String> org, Optional<String> project, String model, long tokens, Instant now) {
+    List<Taken> wanted = new ArrayList<>();
+    for (RateLimitRule r : rules) {
+      if (!r.matches(keyId, org, project, model)) {
+        continue;
+      }
+      r.rpm().ifPresent(l -> wanted.add(new Taken(r.counterKey("requests", model), 1, l, "requests")));
+      r.tpm().ifPresent(l -> wanted.add(new Taken(r.counterKey("tokens", model), tokens, l, "tokens")));
+    }
+    if (wanted.isEmpty()) {
+      return Future.succeededFuture(Grant.NONE);
+    }
+    return take(wanted, 0, new ArrayList<>(), new LinkedHashMap<>(), now);
+  }
+
+  private Future<Grant> take(List<Taken> wanted, int i, List<Taken> taken, Map<String, RateLimitCounters.Result> tightest,
+                             Instant now) {
+    if (i == wanted.size()) {
+      return Future.succeededFuture(new Grant(List.copyOf(taken), headers(tightest)));
+    }
+    Taken t = wanted.get(i);
+    return counters.acquire(t.key(), t.cost(), t.limit(), now).compose(res -> {
+      if (!res.allowed()) {
+        return giveBack(taken, now).compose(v -> {
+          Map<String, RateLimitCounters.Result> only = new LinkedHashMap<>(tightest);
+          only.merge(t.kind(), res, RateLimits::tighter);
+          String what = t.kind().equals("requests") ? "requests per minute" : "tokens per minute";
+          String msg = t.cost() > t.limit()
+              ? "rate limit: this request needs " + t.cost() + " tokens, more than the limit of " + t.limit() + " " + what
+              : "rate limit reached: " + t.limit() + " " + what + "; retry after " + seconds(res.retryAfter()) + "s";
+          return Future.failedFuture(new RateLimitedException("rate_limit_exceeded", msg, res.retryAfter(), headers(only)));
+        });
+      }
+      taken.add(t);
+      tightest.merge(t.kind(), res, RateLimits::tighter);
+      return take(wanted, i + 1, taken, tightest, now);
+    });
+  }
+
+  /** Gives back what a request took (when a budget refused it). */
+  public Future<Void> giveBack(Grant grant, Instant now) {
+    return giveBack(grant.taken(), now);
+  }
+
+  private Future<Void> giveBack(List<Taken> taken, Instant now) {
+    Future<Void> f = Future.succeededFuture();
+    for (Taken t : taken) {
+      f = f.compose(v -> counters.adjust(t.key(), -t.cost(), t.limit(), now));
+    }
+    return f;
+  }
+
+  /** Corrects the TPM counters by the difference between real and estimated tokens. */
+  public Future<Void> correctTokens(Grant grant, long realTokens, Instant now) {
+    Future<Void> f = Future.succeededFuture();
+    for (Taken t : grant.taken()) {
+      if (t.kind().equals("tokens") && realTokens != t.cost()) {
+        f = f.compose(v -> counters.adjust(t.key(), realTokens - t.cost(), t.limit(), now));
+      }
+    }
+    return f;
+  }
+
+  private static RateLimitCounters.Result tighter(RateLimitCounters.Result a, RateLimitCounters.Result b) {
+    return b.remaining() < a.remaining() ? b : a;
+  }
+
+  private static Map<String, String> headers(Map<String, RateLimitCounters.Result> tightest) {
+    Map<String, String> h = new LinkedHashMap<>();
+    tightest.forEach((kind, r) -> {
+      h.put("x-ratelimit-limit-" + kind, Long.toString(r.limit()));
+      h.put("x-ratelimit-remaining-" + kind, Long.toString(r.remaining()));
+      h.put("x-ratelimit-reset-" + kind, seconds(r.resetAfter()) + "s");
+    });
+    return h;
+  }
+
+  static String seconds(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 1000 == 0) {
+      return Long.toString(ms / 1000);
+    }
+    return java.math.BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString();
+  }
+
+}

@@ -1,0 +1,8 @@
+package dev.tollgate.ratelimit;
+
+class InMemoryRateLimitCountersTest extends RateLimitCountersContract {
+  @Override
+  protected RateLimitCounters newCounters() {
+    return new InMemoryRateLimitCounters();
+  }
+}
