@@ -6,7 +6,9 @@ import dev.tollgate.alerts.AlertRoutes;
 import dev.tollgate.alerts.Alerts;
 import dev.tollgate.audit.AuditLog;
 import dev.tollgate.audit.AuditRoutes;
+import dev.tollgate.auth.ApiKey;
 import dev.tollgate.auth.KeyRoutes;
+import dev.tollgate.auth.Ownership;
 import dev.tollgate.budgets.AdmissionControl;
 import dev.tollgate.budgets.BudgetRoutes;
 import dev.tollgate.budgets.Budgets;
@@ -217,6 +219,18 @@ public final class Tollgate implements AutoCloseable {
     return tollgate;
   }
 
+  /** Owners of orgs, projects, keys and budgets, for admin objects that point at one. */
+  private static Ownership ownership(Services s) {
+    return (kind, id) -> switch (kind) {
+      case "org" -> s.tenancy().org(id).map(o -> new Ownership.Owner(Optional.of(o.id()), Optional.empty()));
+      case "project" -> s.tenancy().project(id).map(p -> new Ownership.Owner(Optional.of(p.orgId()), Optional.of(p.id())));
+      case "key" -> s.keys().find(id).filter(k -> k.role() == ApiKey.Role.VIRTUAL)
+          .map(k -> new Ownership.Owner(k.orgId(), k.projectId()));
+      case "budget" -> s.budgets().find(id).map(b -> new Ownership.Owner(b.orgId(), b.projectId()));
+      default -> Optional.empty();
+    };
+  }
+
   /** What the cheapest strategy compares: 1k input and 1k output tokens at today's catalog price, nano-USD. */
   private static long referencePrice(Pricing pricing, ModelConfig m, Clock clock) {
     Cost c = pricing.cost(m.provider(), m.upstreamModel(), TokenUsage.of(1000, 1000), CostContext.of(ServiceTier.STANDARD),
@@ -306,9 +320,10 @@ public final class Tollgate implements AutoCloseable {
         .register(router);
     new PriceRoutes(s.pricing(), s.config().models(), s.clock()).register(router);
     new DeploymentRoutes(s.deployments(), s.audit()).register(router);
-    new BudgetRoutes(s.budgets(), s.audit(), s.clock()).register(router);
-    new RateLimitRoutes(s.rateLimits(), s.audit(), s.clock()).register(router);
-    new AlertRoutes(s.alerts(), s.audit(), s.clock()).register(router);
+    Ownership ownership = ownership(s);
+    new BudgetRoutes(s.budgets(), ownership, s.audit(), s.clock()).register(router);
+    new RateLimitRoutes(s.rateLimits(), ownership, s.audit(), s.clock()).register(router);
+    new AlertRoutes(s.alerts(), ownership, s.audit(), s.clock()).register(router);
     return router;
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.audit.Audit;
 import dev.tollgate.auth.AdminScope;
+import dev.tollgate.auth.Ownership;
 import dev.tollgate.common.Ids;
 import dev.tollgate.common.InvalidRequestException;
 import dev.tollgate.common.Json;
@@ -25,11 +26,13 @@ import java.util.Optional;
  */
 public final class AlertRoutes {
   private final Alerts alerts;
+  private final Ownership ownership;
   private final Audit audit;
   private final Clock clock;
 
-  public AlertRoutes(Alerts alerts, Audit audit, Clock clock) {
+  public AlertRoutes(Alerts alerts, Ownership ownership, Audit audit, Clock clock) {
     this.alerts = requireNonNull(alerts, "alerts");
+    this.ownership = requireNonNull(ownership, "ownership");
     this.audit = requireNonNull(audit, "audit");
     this.clock = requireNonNull(clock, "clock");
   }
@@ -82,6 +85,7 @@ public final class AlertRoutes {
     if (!scope.covers(rule.orgId(), rule.projectId())) {
       throw new PermissionDeniedException("out_of_scope", "alert rule owner " + rule.orgId().orElse("-") + " (expected: the caller's org)");
     }
+    rule.budgetId().ifPresent(b -> ownership.require(scope, "budget", b)); // another tenant's budget is a 404
     Web.blocking(ctx, 201, () -> {
       alerts.add(rule);
       ObjectNode rendered = AlertJson.render(rule, false);

@@ -27,6 +27,12 @@ public record Budget(String id, String name, Scope scope, String scopeValue, Opt
                      Optional<String> projectId, Period period, long amountNanos, List<Integer> thresholds,
                      Action action, Optional<String> downgradeTo, Instant createdAt, Instant updatedAt) {
 
+  /** This budget owned by another org and project (those of the object it limits). */
+  public Budget ownedBy(Optional<String> org, Optional<String> project) {
+    return new Budget(id, name, scope, scopeValue, org, project, period, amountNanos, thresholds, action, downgradeTo,
+        createdAt, updatedAt);
+  }
+
   public static final List<Integer> DEFAULT_THRESHOLDS = List.of(50, 80, 100);
 
   public enum Scope {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.audit.Audit;
 import dev.tollgate.auth.AdminScope;
+import dev.tollgate.auth.Ownership;
 import dev.tollgate.common.Ids;
 import dev.tollgate.common.Json;
 import dev.tollgate.common.Money;
@@ -26,11 +27,13 @@ import java.util.Optional;
  */
 public final class BudgetRoutes {
   private final Budgets budgets;
+  private final Ownership ownership;
   private final Audit audit;
   private final Clock clock;
 
-  public BudgetRoutes(Budgets budgets, Audit audit, Clock clock) {
+  public BudgetRoutes(Budgets budgets, Ownership ownership, Audit audit, Clock clock) {
     this.budgets = requireNonNull(budgets, "budgets");
+    this.ownership = requireNonNull(ownership, "ownership");
     this.audit = requireNonNull(audit, "audit");
     this.clock = requireNonNull(clock, "clock");
   }
@@ -65,11 +68,8 @@ public final class BudgetRoutes {
     ObjectNode body = Json.parseObject(Web.bodyBytes(ctx));
     Optional<String> org = scope.orgId().or(() -> text(body, "org_id"));
     Optional<String> project = scope.projectId().or(() -> text(body, "project_id"));
-    if (project.isEmpty() && "project".equals(body.path("scope").asText())) {
-      project = text(body, "scope_value");
-    }
     Instant now = clock.instant();
-    Budget b = BudgetJson.parse(body, Ids.prefixed("budget"), org, project, now, now);
+    Budget b = ownedBy(scope, BudgetJson.parse(body, Ids.prefixed("budget"), org, project, now, now));
     owned(scope, b);
     Web.blocking(ctx, 201, () -> {
       budgets.create(b);
@@ -92,7 +92,8 @@ public final class BudgetRoutes {
         merged.set(e.getKey(), e.getValue());
       }
     });
-    Budget next = BudgetJson.parse(merged, current.id(), current.orgId(), current.projectId(), current.createdAt(), clock.instant());
+    Budget next = ownedBy(scope, BudgetJson.parse(merged, current.id(), current.orgId(), current.projectId(),
+        current.createdAt(), clock.instant()));
     owned(scope, next);
     Web.blocking(ctx, 200, () -> {
       budgets.update(next);
@@ -139,6 +140,24 @@ public final class BudgetRoutes {
     s.exhaustionAt().ifPresentOrElse(t -> o.put("projected_exhaustion_at", t.toString()), () -> o.putNull("projected_exhaustion_at"));
     o.put("action", b.action().wire()).put("exhausted", s.remainingNanos() == 0).put("as_of", s.at().toString());
     return o;
+  }
+
+  /**
+   * A budget on an org, project or key belongs to that object's org and project (404 when the caller's
+   * scope does not cover it); one on an end user or a tag belongs to the caller's scope.
+   */
+  private Budget ownedBy(AdminScope scope, Budget b) {
+    String kind = switch (b.scope()) {
+      case ORG -> "org";
+      case PROJECT -> "project";
+      case KEY -> "key";
+      default -> "";
+    };
+    if (kind.isEmpty()) {
+      return b;
+    }
+    Ownership.Owner owner = ownership.require(scope, kind, b.scopeValue());
+    return b.ownedBy(owner.orgId(), owner.projectId());
   }
 
   private static void owned(AdminScope scope, Budget b) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.audit.Audit;
 import dev.tollgate.auth.AdminScope;
+import dev.tollgate.auth.Ownership;
 import dev.tollgate.common.Ids;
 import dev.tollgate.common.Json;
 import dev.tollgate.common.NotFoundException;
@@ -20,10 +21,12 @@ import java.util.Optional;
 /** {@code /api/v1/rate-limits}: create, list, get, delete RPM/TPM rules (scoped and audited like budgets). */
 public final class RateLimitRoutes {
   private final RateLimits limits;
+  private final Ownership ownership;
   private final Audit audit;
   private final Clock clock;
 
-  public RateLimitRoutes(RateLimits limits, Audit audit, Clock clock) {
+  public RateLimitRoutes(RateLimits limits, Ownership ownership, Audit audit, Clock clock) {
+    this.ownership = requireNonNull(ownership, "ownership");
     this.limits = requireNonNull(limits, "limits");
     this.audit = requireNonNull(audit, "audit");
     this.clock = requireNonNull(clock, "clock");
@@ -55,7 +58,7 @@ public final class RateLimitRoutes {
     ObjectNode body = Json.parseObject(Web.bodyBytes(ctx));
     Optional<String> org = scope.orgId().or(() -> text(body, "org_id"));
     Optional<String> project = scope.projectId().or(() -> text(body, "project_id"));
-    RateLimitRule rule = RateLimitJson.parse(body, Ids.prefixed("rl"), org, project, clock.instant());
+    RateLimitRule rule = owned(scope, RateLimitJson.parse(body, Ids.prefixed("rl"), org, project, clock.instant()));
     if (!scope.covers(rule.orgId(), rule.projectId())) {
       throw new PermissionDeniedException("out_of_scope", "rate limit owner " + rule.orgId().orElse("-") + " (expected: the caller's org)");
     }
@@ -68,6 +71,16 @@ public final class RateLimitRoutes {
       audit.record(ctx, "rate_limit.create", "rate_limit", rule.id(), Optional.empty(), Optional.of(rendered));
       return rendered;
     });
+  }
+
+  /** A key or project limit belongs to that key's or project's owner (404 when the caller's scope does not cover it). */
+  private RateLimitRule owned(AdminScope scope, RateLimitRule rule) {
+    if (rule.scope() == RateLimitRule.Scope.MODEL) {
+      return rule;
+    }
+    Ownership.Owner owner = ownership.require(scope, rule.scope() == RateLimitRule.Scope.KEY ? "key" : "project",
+        rule.scopeValue());
+    return rule.ownedBy(owner.orgId(), owner.projectId());
   }
 
   private void delete(RoutingContext ctx) {

@@ -17,6 +17,11 @@ import java.util.OptionalLong;
 public record RateLimitRule(String id, Scope scope, String scopeValue, OptionalLong rpm, OptionalLong tpm,
                             Optional<String> orgId, Optional<String> projectId, Instant createdAt) {
 
+  /** This rule owned by another org and project (those of the key or project it limits). */
+  public RateLimitRule ownedBy(Optional<String> org, Optional<String> project) {
+    return new RateLimitRule(id, scope, scopeValue, rpm, tpm, org, project, createdAt);
+  }
+
   public enum Scope {
     KEY, PROJECT, MODEL;
 

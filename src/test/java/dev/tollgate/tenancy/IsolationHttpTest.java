@@ -65,8 +65,19 @@ class IsolationHttpTest {
       new Call("GET", "/api/v1/usage?project={projB}", null),
       new Call("GET", "/api/v1/usage/export?format=json&org={orgB}", null),
       new Call("GET", "/api/v1/audit?org_id={orgB}", null),
-      new Call("GET", "/api/v1/audit?project_id={projB}", null));
-  // budgets (issue 6): add e.g. GET/PATCH/DELETE /api/v1/budgets/{budgetB} here.
+      new Call("GET", "/api/v1/audit?project_id={projB}", null),
+      new Call("GET", "/api/v1/budgets/{budgetB}", null),
+      new Call("GET", "/api/v1/budgets/{budgetB}/status", null),
+      new Call("PATCH", "/api/v1/budgets/{budgetB}", "{\"amount_usd\":\"999\"}"),
+      new Call("DELETE", "/api/v1/budgets/{budgetB}", null),
+      new Call("POST", "/api/v1/budgets", "{\"name\":\"planted\",\"scope\":\"project\",\"scope_value\":\"{projB}\",\"period\":\"month\",\"amount_usd\":\"1\"}"),
+      new Call("GET", "/api/v1/rate-limits/{rateLimitB}", null),
+      new Call("DELETE", "/api/v1/rate-limits/{rateLimitB}", null),
+      new Call("POST", "/api/v1/rate-limits", "{\"scope\":\"project\",\"scope_value\":\"{projB}\",\"rpm\":1}"),
+      new Call("GET", "/api/v1/alerts/rules/{alertRuleB}", null),
+      new Call("DELETE", "/api/v1/alerts/rules/{alertRuleB}", null),
+      new Call("POST", "/api/v1/alerts/rules/{alertRuleB}/test", "{}"),
+      new Call("POST", "/api/v1/alerts/rules", "{\"name\":\"planted\",\"type\":\"budget_threshold\",\"budget_id\":\"{budgetB}\",\"channels\":[{\"type\":\"webhook\",\"url\":\"http://127.0.0.1:9/planted\"}]}"));
 
   /** Every write inside the caller's own org: a viewer gets 403 on each. */
   static final List<Call> WRITES = List.of(
@@ -87,8 +98,16 @@ class IsolationHttpTest {
       new Call("POST", "/api/v1/users/{userA}/roles", "{\"role\":\"viewer\",\"project_id\":\"{projA}\"}"),
       new Call("DELETE", "/api/v1/users/{userA}/roles/{roleA}", null),
       new Call("POST", "/api/v1/prices/overrides", "{\"model\":\"mock-small\",\"provider\":\"mock\",\"effective-from\":\"2030-01-01\",\"input-per-million\":\"1\",\"output-per-million\":\"1\"}"),
-      new Call("POST", "/api/v1/auth/signing-keys/rotate", null));
-  // budgets (issue 6): add e.g. POST /api/v1/budgets, PATCH/DELETE /api/v1/budgets/{budgetA} here.
+      new Call("POST", "/api/v1/auth/signing-keys/rotate", null),
+      new Call("POST", "/api/v1/budgets", "{\"name\":\"viewer-budget\",\"scope\":\"project\",\"scope_value\":\"{projA}\",\"period\":\"month\",\"amount_usd\":\"1\"}"),
+      new Call("PATCH", "/api/v1/budgets/{budgetA}", "{\"amount_usd\":\"999\"}"),
+      new Call("DELETE", "/api/v1/budgets/{budgetA}", null),
+      new Call("POST", "/api/v1/rate-limits", "{\"scope\":\"project\",\"scope_value\":\"{projA}\",\"rpm\":1}"),
+      new Call("DELETE", "/api/v1/rate-limits/{rateLimitA}", null),
+      new Call("POST", "/api/v1/alerts/rules", "{\"name\":\"viewer-rule\",\"type\":\"budget_threshold\",\"budget_id\":\"{budgetA}\",\"channels\":[{\"type\":\"webhook\",\"url\":\"http://127.0.0.1:9/viewer\"}]}"),
+      new Call("DELETE", "/api/v1/alerts/rules/{alertRuleA}", null),
+      new Call("POST", "/api/v1/alerts/rules/{alertRuleA}/test", "{}"),
+      new Call("PATCH", "/api/v1/deployments/mock-small/mock-small", "{\"enabled\":false}"));
 
   private static final String PASSWORD = "correct-horse-1";
 
@@ -114,6 +133,14 @@ class IsolationHttpTest {
           "[{\"role\":\"member\",\"org_id\":\"" + org + "\"}]");
       ids.put("user" + t, user);
       ids.put("role" + t, json(gateway.get("/api/v1/users/" + user, gateway.masterKey())).at("/roles/0/id").asText());
+      String master = gateway.masterKey();
+      ids.put("budget" + t, created(gateway.post("/api/v1/budgets", master, "{\"name\":\"budget-" + t
+          + "\",\"scope\":\"project\",\"scope_value\":\"" + proj + "\",\"period\":\"month\",\"amount_usd\":\"100\"}")));
+      ids.put("rateLimit" + t, created(gateway.post("/api/v1/rate-limits", master,
+          "{\"scope\":\"project\",\"scope_value\":\"" + proj + "\",\"rpm\":1000}")));
+      ids.put("alertRule" + t, created(gateway.post("/api/v1/alerts/rules", master, "{\"name\":\"rule-" + t
+          + "\",\"type\":\"budget_threshold\",\"budget_id\":\"" + ids.get("budget" + t)
+          + "\",\"channels\":[{\"type\":\"webhook\",\"url\":\"http://127.0.0.1:9/" + t + "\"}]}")));
       for (int i = 0; i < 2; i++) {
         String rid = RequestIds.next();
         gateway.post("/v1/chat/completions", key[1], "{\"model\":\"mock-small\",\"messages\":[{\"role\":\"user\",\"content\":\"" + t + "\"}]}", rid);
@@ -146,6 +173,12 @@ class IsolationHttpTest {
       out = out.replace("{" + e.getKey() + "}", e.getValue());
     }
     return out;
+  }
+
+  /** The id of an object the master key just created. */
+  static String created(HttpResponse<String> resp) {
+    assertThat(resp.statusCode()).as(resp.body()).isEqualTo(201);
+    return json(resp).get("id").asText();
   }
 
   static JsonNode json(HttpResponse<String> resp) {
@@ -222,10 +255,11 @@ class IsolationHttpTest {
     for (String role : tokens.keySet()) {
       String token = tokens.get(role);
       for (String path : List.of("/api/v1/orgs", "/api/v1/projects", "/api/v1/keys", "/api/v1/users", "/api/v1/usage",
-          "/api/v1/usage/export?format=jsonl", "/api/v1/audit")) {
+          "/api/v1/usage/export?format=jsonl", "/api/v1/audit", "/api/v1/budgets", "/api/v1/rate-limits",
+          "/api/v1/alerts/rules", "/api/v1/alerts/events")) {
         HttpResponse<String> resp = gateway.get(path, token);
         assertThat(resp.statusCode()).as("%s %s: %s", role, path, resp.body()).isEqualTo(200);
-        for (String b : List.of("orgB", "projB", "keyB", "userB", "requestB0", "requestB1")) {
+        for (String b : List.of("orgB", "projB", "keyB", "userB", "requestB0", "requestB1", "budgetB", "rateLimitB", "alertRuleB")) {
           assertThat(resp.body()).as("%s sees %s in %s", role, b, path).doesNotContain(ids.get(b));
         }
       }
@@ -296,5 +330,11 @@ class IsolationHttpTest {
     assertThat(json(gateway.get("/api/v1/projects?org_id=" + ids.get("orgB"), master)).get("data")).hasSize(1);
     assertThat(json(gateway.get("/api/v1/keys?project_id=" + ids.get("projB"), master)).get("data")).hasSize(1);
     assertThat(gateway.get("/api/v1/users?limit=1000", master).body()).doesNotContain("planted@b.example");
+    JsonNode budget = json(gateway.get("/api/v1/budgets/" + ids.get("budgetB"), master));
+    assertThat(budget.get("amount_usd").asText()).isIn("100", "100.00", "100.000000000");
+    assertThat(gateway.get("/api/v1/rate-limits/" + ids.get("rateLimitB"), master).statusCode()).isEqualTo(200);
+    assertThat(gateway.get("/api/v1/alerts/rules/" + ids.get("alertRuleB"), master).statusCode()).isEqualTo(200);
+    assertThat(gateway.get("/api/v1/budgets", master).body()).doesNotContain("planted");
+    assertThat(gateway.get("/api/v1/alerts/rules", master).body()).doesNotContain("planted");
   }
 }
