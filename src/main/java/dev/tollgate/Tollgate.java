@@ -25,10 +25,7 @@ import dev.tollgate.providers.KnownProviders;
 import dev.tollgate.providers.MockProvider;
 import dev.tollgate.providers.OpenAiCompatibleProvider;
 import dev.tollgate.providers.ProviderClient;
-import dev.tollgate.storage.Database;
-import dev.tollgate.storage.DuckDbKeyStore;
-import dev.tollgate.storage.DuckDbPriceOverrideStore;
-import dev.tollgate.storage.DuckDbUsageStore;
+import dev.tollgate.storage.Backend;
 import dev.tollgate.usage.UsageRoutes;
 import dev.tollgate.usage.UsageStore;
 import dev.tollgate.usage.UsageWriter;
@@ -68,7 +65,7 @@ public final class Tollgate implements AutoCloseable {
 
   private final TollgateConfig config;
   private final Vertx vertx;
-  private final Database db;
+  private final Backend db;
   private final KeyService keys;
   private final UsageStore usageStore;
   private final UsageWriter usageWriter;
@@ -81,7 +78,7 @@ public final class Tollgate implements AutoCloseable {
                          UsageWriter usageWriter, Pricing pricing, EventBus events, Metrics metrics, Clock clock,
                          AtomicBoolean started) {}
 
-  private Tollgate(TollgateConfig config, Vertx vertx, Database db, KeyService keys, UsageStore usageStore,
+  private Tollgate(TollgateConfig config, Vertx vertx, Backend db, KeyService keys, UsageStore usageStore,
                    UsageWriter usageWriter, Optional<String> generatedMasterKey) {
     this.config = config;
     this.vertx = vertx;
@@ -104,12 +101,14 @@ public final class Tollgate implements AutoCloseable {
     requireNonNull(config, "config");
     requireNonNull(clock, "clock");
     Tokenizer.count("warm up the tokenizer before the first request");
-    Database db = Database.open(config.store().url());
-    KeyService keys = new KeyService(new DuckDbKeyStore(db), clock);
-    Optional<String> generated = keys.initMaster(config.auth().masterKey());
-    UsageStore usageStore = ledgerStore.apply(new DuckDbUsageStore(db));
+    Backend db = Backend.open(config.store().url()); // jdbc:duckdb: embedded, jdbc:postgresql: cluster
+    KeyService keys;
+    Optional<String> generated;
+    UsageStore usageStore = ledgerStore.apply(db.usage());
     UsageWriter writer;
     try {
+      keys = new KeyService(db.keys(), clock);
+      generated = keys.initMaster(config.auth().masterKey());
       writer = new UsageWriter(usageStore, config.usage(), journalDir(config)).start(); // replays before we serve
     } catch (RuntimeException e) {
       db.close();
@@ -118,7 +117,7 @@ public final class Tollgate implements AutoCloseable {
     EventBus events = new EventBus();
     events.subscribe(UnpricedUsage.class, new UnpricedLog()::accept);
     Metrics metrics = new Metrics(events, writer::stats);
-    Pricing pricing = new Pricing(PriceCatalog.bundled(), config.pricing(), new DuckDbPriceOverrideStore(db), clock);
+    Pricing pricing = new Pricing(PriceCatalog.bundled(), config.pricing(), db.priceOverrides(), clock);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops())
         .setPreferNativeTransport(true));
     Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated);
@@ -153,7 +152,7 @@ public final class Tollgate implements AutoCloseable {
     started.set(true);
     log.info("tollgate {} listening on http://{}:{} ({} event loops, {} transport, {} models, store {})", VERSION,
         config.server().host(), port, instances, vertx.isNativeTransportEnabled() ? "epoll" : "NIO",
-        config.models().size(), config.store().url());
+        config.models().size(), db.displayUrl());
   }
 
   /** One event loop's HTTP server, router and upstream client. */

@@ -110,13 +110,30 @@ public record TollgateConfig(
     }
   }
 
-  /** {@code store.*}: the system of record. A {@code jdbc:duckdb:} URL selects embedded mode. */
+  /**
+   * {@code store.*}: the system of record. A {@code jdbc:duckdb:} URL selects embedded mode, a
+   * {@code jdbc:postgresql:} URL cluster mode (see docs/deploy-cluster.md).
+   */
   public record StoreConfig(String url) {
     public StoreConfig {
       requireNonNull(url, "store.url");
-      if (!url.startsWith("jdbc:duckdb:")) {
-        throw new ConfigException("store.url", url, "a jdbc:duckdb: URL (PostgreSQL support is not built yet)");
+      if (!url.startsWith("jdbc:duckdb:") && !url.startsWith("jdbc:postgresql:")) {
+        throw new ConfigException("store.url", redacted(url), "a jdbc:duckdb: or jdbc:postgresql: URL");
       }
+    }
+
+    public boolean isPostgres() {
+      return url.startsWith("jdbc:postgresql:");
+    }
+
+    /** Never prints a password the URL may carry. */
+    @Override
+    public String toString() {
+      return "StoreConfig[url=" + redacted(url) + "]";
+    }
+
+    private static String redacted(String url) {
+      return url.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("//([^/@:]*):[^/@]*@", "//$1:***@");
     }
 
     public static StoreConfig ofDefaults() {
@@ -222,12 +239,16 @@ public record TollgateConfig(
 
     /**
      * The journal directory for a store: {@code usage.journal-dir} when set, else {@code journal/} next to
-     * the DuckDB file. Empty for an in-memory store without a configured directory: its journal would
+     * the DuckDB file; {@code data/journal} (under the working directory) with PostgreSQL. Empty for an
+     * in-memory DuckDB store without a configured directory: its journal would
      * outlive the data it protects, so the caller uses a temporary one.
      */
     public Optional<Path> journalDirFor(String storeUrl) {
       if (journalDir.isPresent()) {
         return journalDir;
+      }
+      if (storeUrl.startsWith("jdbc:postgresql:")) {
+        return Optional.of(Path.of("data", "journal").toAbsolutePath()); // each replica journals on its own disk
       }
       String path = storeUrl.startsWith("jdbc:duckdb:") ? storeUrl.substring("jdbc:duckdb:".length()) : "";
       int query = path.indexOf('?');
