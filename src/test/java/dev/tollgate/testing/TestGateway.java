@@ -112,7 +112,7 @@ public final class TestGateway implements AutoCloseable {
           new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
           StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")),
           new AuthConfig(Optional.of(MASTER_KEY)),
-          mock, defaults.usage(), upstream, defaults.log(), models, defaults.pricing());
+          mock, defaults.usage(), upstream, defaults.log(), models, defaults.pricing(), defaults.redis());
       return new TestGateway(Tollgate.start(config, clock));
     }
   }
