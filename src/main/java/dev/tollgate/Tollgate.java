@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tollgate.auth.KeyRoutes;
 import dev.tollgate.auth.KeyService;
+import dev.tollgate.cluster.Invalidation;
+import dev.tollgate.cluster.Redis;
 import dev.tollgate.common.EventBus;
 import dev.tollgate.common.Tokenizer;
 import dev.tollgate.config.TollgateConfig;
@@ -46,6 +48,7 @@ import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -70,16 +73,19 @@ public final class Tollgate implements AutoCloseable {
   private final UsageStore usageStore;
   private final UsageWriter usageWriter;
   private final Optional<String> generatedMasterKey;
+  private final Optional<Redis> redis;
+  private final Optional<Invalidation> invalidation;
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile int port;
 
   /** Everything the routes need; shared by all verticles. */
   public record Services(TollgateConfig config, KeyService keys, ModelCatalog catalog, UsageStore usageStore,
                          UsageWriter usageWriter, Pricing pricing, EventBus events, Metrics metrics, Clock clock,
-                         AtomicBoolean started) {}
+                         AtomicBoolean started, Optional<Redis> redis) {}
 
   private Tollgate(TollgateConfig config, Vertx vertx, Backend db, KeyService keys, UsageStore usageStore,
-                   UsageWriter usageWriter, Optional<String> generatedMasterKey) {
+                   UsageWriter usageWriter, Optional<String> generatedMasterKey, Optional<Redis> redis,
+                   Optional<Invalidation> invalidation) {
     this.config = config;
     this.vertx = vertx;
     this.db = db;
@@ -87,6 +93,8 @@ public final class Tollgate implements AutoCloseable {
     this.usageStore = usageStore;
     this.usageWriter = usageWriter;
     this.generatedMasterKey = generatedMasterKey;
+    this.redis = redis;
+    this.invalidation = invalidation;
   }
 
   public static Tollgate start(TollgateConfig config, Clock clock) {
@@ -106,11 +114,29 @@ public final class Tollgate implements AutoCloseable {
     Optional<String> generated;
     UsageStore usageStore = ledgerStore.apply(db.usage());
     UsageWriter writer;
+    Optional<Redis> redis = Optional.empty();
+    Optional<Invalidation> invalidation = Optional.empty();
     try {
       keys = new KeyService(db.keys(), clock);
       generated = keys.initMaster(config.auth().masterKey());
+      if (config.redis().enabled()) { // cluster mode: replicas share counters and tell each other about changes
+        redis = Optional.of(Redis.connect(config.redis()));
+        invalidation = Optional.of(Invalidation.start(redis.get()));
+        KeyService k = keys;
+        Invalidation inv = invalidation.get();
+        inv.subscribe("key", id -> {
+          if (id.equals(Invalidation.ALL)) {
+            k.reloadAll();
+          } else {
+            k.reload(id);
+          }
+        });
+        keys.onChange(id -> inv.publish("key", id));
+      }
       writer = new UsageWriter(usageStore, config.usage(), journalDir(config)).start(); // replays before we serve
     } catch (RuntimeException e) {
+      invalidation.ifPresent(Invalidation::close);
+      redis.ifPresent(Redis::close);
       db.close();
       throw e;
     }
@@ -120,9 +146,9 @@ public final class Tollgate implements AutoCloseable {
     Pricing pricing = new Pricing(PriceCatalog.bundled(), config.pricing(), db.priceOverrides(), clock);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops())
         .setPreferNativeTransport(true));
-    Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated);
+    Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated, redis, invalidation);
     Services services = new Services(config, keys, new ModelCatalog(config.models()), usageStore, writer, pricing, events, metrics,
-        clock, tollgate.started);
+        clock, tollgate.started, redis);
     try {
       tollgate.deploy(services);
     } catch (RuntimeException e) {
@@ -191,7 +217,8 @@ public final class Tollgate implements AutoCloseable {
     Metering metering = new Metering(s.pricing(), s.usageWriter(), s.events(), s.clock());
     GatewayRoutes gateway = new GatewayRoutes(s.keys(), s.catalog(), providers, metering, s.clock());
     Router router = HttpRoutes.base(vertx, s.config().server().bodyLimitBytes(), gateway::recordFailure);
-    HealthRoutes.register(router, VERSION, s.started()::get, s.usageWriter()::storeHealthy, s.usageWriter()::stats);
+    HealthRoutes.register(router, VERSION, s.started()::get, s.usageWriter()::storeHealthy, s.usageWriter()::stats,
+        s.redis().map(r -> List.of(new HealthRoutes.Check("redis", r::healthy))).orElse(List.of()));
     MetricsRoutes.register(router, s.metrics());
     gateway.register(router);
     new MessagesRoutes(s.keys(), s.catalog(), providers, metering, s.clock()).register(router);
@@ -254,6 +281,8 @@ public final class Tollgate implements AutoCloseable {
     } catch (Exception e) {
       log.warn("stopping the HTTP layer: {}", e.toString());
     }
+    invalidation.ifPresent(Invalidation::close);
+    redis.ifPresent(Redis::close);
     usageWriter.close();
     usageStore.close();
     db.close();

@@ -36,6 +36,7 @@ public final class KeyService {
   private final Clock clock;
   private final Map<String, ApiKey> byHash = new ConcurrentHashMap<>();
   private final Map<String, ApiKey> byId = new ConcurrentHashMap<>();
+  private final List<java.util.function.Consumer<String>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public KeyService(KeyStore store, Clock clock) {
     this.store = requireNonNull(store, "store");
@@ -73,6 +74,7 @@ public final class KeyService {
     store.upsertMaster(master);
     existing.ifPresent(old -> byHash.remove(old.hash()));
     remember(master);
+    changed(MASTER_ID);
     return generated;
   }
 
@@ -95,6 +97,7 @@ public final class KeyService {
         allowedModels, now, expiresAt, Optional.empty());
     store.insert(key);
     remember(key);
+    changed(key.id());
     return new CreatedKey(key, secret);
   }
 
@@ -113,6 +116,7 @@ public final class KeyService {
     store.revoke(id, now);
     ApiKey revoked = key.revoked(now);
     remember(revoked);
+    changed(id);
     return revoked;
   }
 
@@ -140,6 +144,52 @@ public final class KeyService {
 
   public Optional<ApiKey> find(String id) {
     return Optional.ofNullable(byId.get(id));
+  }
+
+  /**
+   * Calls {@code listener} with the id of every key this service creates, revokes or replaces, after the
+   * store has it: how other replicas learn of the change (cluster mode publishes it through Redis).
+   */
+  public void onChange(java.util.function.Consumer<String> listener) {
+    changeListeners.add(requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Re-reads one key from the store (another replica changed it). Blocking: call it off the event loop.
+   */
+  public synchronized void reload(String id) {
+    apply(id, store.findById(id));
+  }
+
+  /** Re-reads every key from the store (after this replica missed changes). Blocking: off the event loop. */
+  public synchronized void reloadAll() {
+    Map<String, ApiKey> fresh = new java.util.HashMap<>();
+    for (ApiKey key : store.findAll()) {
+      fresh.put(key.id(), key);
+    }
+    java.util.Set<String> ids = new java.util.HashSet<>(byId.keySet());
+    ids.addAll(fresh.keySet());
+    for (String id : ids) {
+      apply(id, Optional.ofNullable(fresh.get(id)));
+    }
+  }
+
+  private void apply(String id, Optional<ApiKey> fresh) {
+    ApiKey old = byId.get(id);
+    if (old != null && (fresh.isEmpty() || !fresh.get().hash().equals(old.hash()))) {
+      byHash.remove(old.hash());
+    }
+    if (fresh.isPresent()) {
+      remember(fresh.get());
+    } else {
+      byId.remove(id);
+    }
+  }
+
+  private void changed(String id) {
+    for (var l : changeListeners) {
+      l.accept(id);
+    }
   }
 
   private void remember(ApiKey key) {

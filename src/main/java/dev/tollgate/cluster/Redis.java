@@ -41,6 +41,7 @@ public final class Redis implements AutoCloseable {
   private final ScheduledFuture<?> pinger;
   private final ConcurrentHashMap<String, String> digests = new ConcurrentHashMap<>();
   private volatile boolean healthy = true;
+  private final java.util.List<Runnable> reconnectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private Redis(RedisConfig config, RedisClient client, StatefulRedisConnection<String, String> connection) {
     this.config = config;
@@ -77,10 +78,12 @@ public final class Redis implements AutoCloseable {
     client.addListener(new RedisConnectionStateListener() {
       @Override
       public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
-        if (!redis.healthy) {
-          log.info("Redis connection restored");
-        }
+        boolean was = redis.healthy;
         redis.healthy = true;
+        if (!was) {
+          log.info("Redis connection restored");
+          redis.reconnectListeners.forEach(Runnable::run);
+        }
       }
 
       @Override
@@ -109,6 +112,11 @@ public final class Redis implements AutoCloseable {
   /** The client, for a pub/sub connection of its own. */
   RedisClient client() {
     return client;
+  }
+
+  /** Runs {@code listener} (on a Lettuce thread: hand blocking work off) each time the connection comes back. */
+  public void onReconnect(Runnable listener) {
+    reconnectListeners.add(requireNonNull(listener, "listener"));
   }
 
   public RedisAsyncCommands<String, String> async() {
