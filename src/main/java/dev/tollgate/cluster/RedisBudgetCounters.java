@@ -7,6 +7,7 @@ import dev.tollgate.cluster.RedisConfig.FailMode;
 import dev.tollgate.common.UnavailableException;
 import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@link Long#MAX_VALUE}).
  *
  * <p>Layout under {@code redis.key-prefix}: {@code b:c:<counter>} a hash {spent, reserved};
- * {@code b:z:<counter>} a sorted set of the counter's open reservations by expiry (ms, Redis server time);
+ * {@code b:z:<counter>} a sorted set of the counter's open reservations by expiry (epoch ms from the
+ * injected clock, like the in-memory counters: replicas' clocks are NTP-close, TTLs are minutes);
  * {@code b:r:<id>} a hash {amount, keys}. Every script first sweeps the expired reservations of the
  * counters it touches, so a crashed replica's reservations stop counting after their TTL; the reservation
  * hash itself lives one hour longer than its TTL so a sweep can still read its amount.
@@ -35,11 +37,10 @@ public final class RedisBudgetCounters implements BudgetCounters {
   /** Largest amount or limit compared exactly in Lua (2^53 - 1). */
   static final long MAX_EXACT = (1L << 53) - 1;
 
-  /** Shared by every script: sweeping expired reservations. ARGV[1] is the key prefix. */
+  /** Shared by every script: sweeping expired reservations. ARGV[1] is the key prefix, ARGV[2] now (epoch ms). */
   private static final String SWEEP = """
       local prefix = ARGV[1]
-      local t = redis.call('TIME')
-      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      local now = tonumber(ARGV[2])
       local function drop(id)
         local r = prefix .. 'b:r:' .. id
         local amount = tonumber(redis.call('HGET', r, 'amount') or '0')
@@ -60,16 +61,16 @@ public final class RedisBudgetCounters implements BudgetCounters {
       end
       """;
 
-  /** ARGV: prefix, id, min, max, ttlMs, n, counter names x n, limits x n (-1 = unlimited). */
+  /** ARGV: prefix, now, id, min, max, ttlMs, n, counter names x n, limits x n (-1 = unlimited). */
   private static final String RESERVE = SWEEP + """
-      local id, min, max, ttl, n = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-      for i = 1, n do sweep(ARGV[6 + i]) end
+      local id, min, max, ttl, n = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+      for i = 1, n do sweep(ARGV[7 + i]) end
       if redis.call('EXISTS', prefix .. 'b:r:' .. id) == 1 then return redis.error_reply('reservation ' .. id .. ' exists already') end
       local grant, refused, out = max, -1, {}
       for i = 1, n do
-        local c = redis.call('HMGET', prefix .. 'b:c:' .. ARGV[6 + i], 'spent', 'reserved')
+        local c = redis.call('HMGET', prefix .. 'b:c:' .. ARGV[7 + i], 'spent', 'reserved')
         local used = tonumber(c[1] or '0') + tonumber(c[2] or '0')
-        local limit = tonumber(ARGV[6 + n + i])
+        local limit = tonumber(ARGV[7 + n + i])
         local room = -1
         if limit >= 0 then
           room = math.max(0, limit - used)
@@ -84,7 +85,7 @@ public final class RedisBudgetCounters implements BudgetCounters {
       end
       local names = {}
       for i = 1, n do
-        local counter = ARGV[6 + i]
+        local counter = ARGV[7 + i]
         names[i] = counter
         redis.call('HINCRBY', prefix .. 'b:c:' .. counter, 'reserved', grant)
         redis.call('ZADD', prefix .. 'b:z:' .. counter, now + ttl, id)
@@ -96,10 +97,10 @@ public final class RedisBudgetCounters implements BudgetCounters {
       return out
       """;
 
-  /** ARGV: prefix, id, nanos, n, counter names x n. Returns spent, reserved per counter. */
+  /** ARGV: prefix, now, id, nanos, n, counter names x n. Returns spent, reserved per counter. */
   private static final String CHARGE = SWEEP + """
-      local id, nanos, n = ARGV[2], ARGV[3], tonumber(ARGV[4])
-      for i = 1, n do sweep(ARGV[4 + i]) end
+      local id, nanos, n = ARGV[3], ARGV[4], tonumber(ARGV[5])
+      for i = 1, n do sweep(ARGV[5 + i]) end
       local r = prefix .. 'b:r:' .. id
       local amount = tonumber(redis.call('HGET', r, 'amount') or '0')
       local keys = redis.call('HGET', r, 'keys')
@@ -110,26 +111,26 @@ public final class RedisBudgetCounters implements BudgetCounters {
       end
       local out = {}
       for i = 1, n do
-        local c = prefix .. 'b:c:' .. ARGV[4 + i]
+        local c = prefix .. 'b:c:' .. ARGV[5 + i]
         out[2 * i - 1] = redis.call('HINCRBY', c, 'spent', nanos)
         out[2 * i] = tonumber(redis.call('HGET', c, 'reserved') or '0')
       end
       return out
       """;
 
-  /** ARGV: prefix, id. */
+  /** ARGV: prefix, now, id. */
   private static final String RELEASE = SWEEP + """
-      drop(ARGV[2])
+      drop(ARGV[3])
       return 1
       """;
 
-  /** ARGV: prefix, n, counter names x n. */
+  /** ARGV: prefix, now, n, counter names x n. */
   private static final String READ = SWEEP + """
-      local n = tonumber(ARGV[2])
+      local n = tonumber(ARGV[3])
       local out = {}
       for i = 1, n do
-        sweep(ARGV[2 + i])
-        local c = redis.call('HMGET', prefix .. 'b:c:' .. ARGV[2 + i], 'spent', 'reserved')
+        sweep(ARGV[3 + i])
+        local c = redis.call('HMGET', prefix .. 'b:c:' .. ARGV[3 + i], 'spent', 'reserved')
         out[2 * i - 1] = tonumber(c[1] or '0')
         out[2 * i] = tonumber(c[2] or '0')
       end
@@ -144,19 +145,25 @@ public final class RedisBudgetCounters implements BudgetCounters {
       """;
 
   private final Redis redis;
+  private final Clock clock;
   private final FailMode failMode;
 
-  public RedisBudgetCounters(Redis redis) {
-    this(redis, redis.config().budgetsFailMode());
+  public RedisBudgetCounters(Redis redis, Clock clock) {
+    this(redis, clock, redis.config().budgetsFailMode());
   }
 
-  public RedisBudgetCounters(Redis redis, FailMode failMode) {
+  public RedisBudgetCounters(Redis redis, Clock clock, FailMode failMode) {
     this.redis = requireNonNull(redis, "redis");
+    this.clock = requireNonNull(clock, "clock");
     this.failMode = requireNonNull(failMode, "failMode");
   }
 
   private String prefix() {
     return redis.config().keyPrefix();
+  }
+
+  private String now() {
+    return Long.toString(clock.millis());
   }
 
   @Override
@@ -170,8 +177,8 @@ public final class RedisBudgetCounters implements BudgetCounters {
     if (ttl.toMillis() < 1) {
       return Future.failedFuture(new IllegalArgumentException("reserve: ttl " + ttl + " (expected: >= 1ms)"));
     }
-    List<String> args = new ArrayList<>(6 + 2 * holds.size());
-    Collections.addAll(args, prefix(), reservationId, Long.toString(minNanos), Long.toString(maxNanos),
+    List<String> args = new ArrayList<>(7 + 2 * holds.size());
+    Collections.addAll(args, prefix(), now(), reservationId, Long.toString(minNanos), Long.toString(maxNanos),
         Long.toString(ttl.toMillis()), Integer.toString(holds.size()));
     holds.forEach(h -> args.add(h.counterKey()));
     holds.forEach(h -> args.add(h.limitNanos() > MAX_EXACT ? "-1" : Long.toString(h.limitNanos())));
@@ -193,7 +200,7 @@ public final class RedisBudgetCounters implements BudgetCounters {
       return Future.failedFuture(new IllegalArgumentException("charge: " + nanos + " (expected: >= 0)"));
     }
     List<String> args = new ArrayList<>(4 + counterKeys.size());
-    Collections.addAll(args, prefix(), reservationId, Long.toString(nanos), Integer.toString(counterKeys.size()));
+    Collections.addAll(args, prefix(), now(), reservationId, Long.toString(nanos), Integer.toString(counterKeys.size()));
     args.addAll(counterKeys);
     // a lost charge is not admitted traffic: it fails in both modes, and the ledger still holds the spend
     return redis.<List<Object>>eval(CHARGE, ScriptOutputType.MULTI, List.of(), args).map(out -> counters(counterKeys, out))
@@ -202,7 +209,7 @@ public final class RedisBudgetCounters implements BudgetCounters {
 
   @Override
   public Future<Void> release(String reservationId) {
-    return redis.<Long>eval(RELEASE, ScriptOutputType.INTEGER, List.of(), List.of(prefix(), reservationId))
+    return redis.<Long>eval(RELEASE, ScriptOutputType.INTEGER, List.of(), List.of(prefix(), now(), reservationId))
         .<Void>mapEmpty()
         // an unreleased reservation expires by its TTL: nothing to refuse here
         .recover(e -> Redis.isOutage(e) ? Future.succeededFuture() : Future.failedFuture(e));
@@ -211,7 +218,7 @@ public final class RedisBudgetCounters implements BudgetCounters {
   @Override
   public Future<List<Counter>> read(List<String> counterKeys) {
     List<String> args = new ArrayList<>(2 + counterKeys.size());
-    Collections.addAll(args, prefix(), Integer.toString(counterKeys.size()));
+    Collections.addAll(args, prefix(), now(), Integer.toString(counterKeys.size()));
     args.addAll(counterKeys);
     return redis.<List<Object>>eval(READ, ScriptOutputType.MULTI, List.of(), args).map(out -> counters(counterKeys, out))
         .recover(e -> Future.failedFuture(Redis.isOutage(e) ? unavailable("read", e) : e));

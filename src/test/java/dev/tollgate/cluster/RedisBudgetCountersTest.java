@@ -8,6 +8,7 @@ import dev.tollgate.budgets.BudgetCounters;
 import dev.tollgate.budgets.BudgetCounters.Counter;
 import dev.tollgate.budgets.BudgetCounters.Hold;
 import dev.tollgate.budgets.BudgetCounters.Reservation;
+import dev.tollgate.testing.MutableClock;
 import dev.tollgate.testing.RequiresRedis;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class RedisBudgetCountersTest {
   private static final long USD = 1_000_000_000L;
   private static final Duration TTL = Duration.ofMinutes(5);
+  final MutableClock clock = new MutableClock();
   RedisFixture fx;
   BudgetCounters counters;
   String k1;
@@ -36,7 +38,7 @@ class RedisBudgetCountersTest {
   @BeforeEach
   void open() {
     fx = new RedisFixture();
-    counters = new RedisBudgetCounters(fx.connect());
+    counters = new RedisBudgetCounters(fx.connect(), clock);
     String run = UUID.randomUUID().toString().substring(0, 6);
     k1 = "budget:org_1:2026-03:" + run;
     k2 = "budget:key_1:2026-03:" + run;
@@ -125,10 +127,10 @@ class RedisBudgetCountersTest {
 
   @Test
   void reservation_expiresAfterItsTtl_soACrashedReplicaLeaksNothing() {
-    await(counters.reserve(id(), List.of(new Hold(k1, 10 * USD)), 1, 10 * USD, Duration.ofMillis(300)));
+    await(counters.reserve(id(), List.of(new Hold(k1, 10 * USD)), 1, 10 * USD, Duration.ofSeconds(30)));
     assertThat(await(counters.reserve(id(), List.of(new Hold(k1, 10 * USD)), 1, 1, TTL)).admitted()).isFalse();
 
-    RedisFixture.sleep(Duration.ofMillis(700));
+    clock.advance(Duration.ofSeconds(31));
 
     assertThat(await(counters.read(List.of(k1)))).containsExactly(new Counter(k1, 0, 0));
     assertThat(await(counters.reserve(id(), List.of(new Hold(k1, 10 * USD)), 1, 10 * USD, TTL)).grantedNanos()).isEqualTo(10 * USD);
@@ -156,7 +158,7 @@ class RedisBudgetCountersTest {
   @Test
   void twoReplicas_reservingAtOnce_holdOneBudgetExactly() throws Exception {
     BudgetCounters replicaA = counters;
-    BudgetCounters replicaB = new RedisBudgetCounters(fx.connect());
+    BudgetCounters replicaB = new RedisBudgetCounters(fx.connect(), clock);
     long limit = 50 * USD + 123;
     AtomicInteger admitted = new AtomicInteger();
     List<Future<Reservation>> all = new ArrayList<>();

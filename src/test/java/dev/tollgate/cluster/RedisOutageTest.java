@@ -51,7 +51,7 @@ class RedisOutageTest {
   @Test
   void budgets_failClosedByDefault_refuseWhileCut_thenCountAgainAfterRestore() {
     assertThat(redis.config().budgetsFailMode()).isEqualTo(FailMode.CLOSED);
-    BudgetCounters counters = new RedisBudgetCounters(redis);
+    BudgetCounters counters = new RedisBudgetCounters(redis, java.time.Clock.systemUTC());
     String key = "budget:" + UUID.randomUUID();
     assertThat(await(counters.reserve("r1", List.of(new Hold(key, 10 * USD)), 1, USD, Duration.ofMinutes(1))).admitted()).isTrue();
 
@@ -75,7 +75,7 @@ class RedisOutageTest {
 
   @Test
   void budgets_failOpen_admitWithoutCountingWhileCut() {
-    BudgetCounters counters = new RedisBudgetCounters(redis, FailMode.OPEN);
+    BudgetCounters counters = new RedisBudgetCounters(redis, java.time.Clock.systemUTC(), FailMode.OPEN);
 
     proxy.cut();
     BudgetCounters.Reservation r = await(counters.reserve("r1", List.of(new Hold("budget:x", 10)), 1, USD, Duration.ofMinutes(1)));
