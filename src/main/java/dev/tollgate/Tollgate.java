@@ -144,6 +144,10 @@ public final class Tollgate implements AutoCloseable {
     events.subscribe(UnpricedUsage.class, new UnpricedLog()::accept);
     Metrics metrics = new Metrics(events, writer::stats);
     Pricing pricing = new Pricing(PriceCatalog.bundled(), config.pricing(), db.priceOverrides(), clock);
+    invalidation.ifPresent(inv -> {
+      inv.subscribe("prices", id -> pricing.reload());
+      pricing.onChange(() -> inv.publish("prices", Invalidation.ALL));
+    });
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops())
         .setPreferNativeTransport(true));
     Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated, redis, invalidation);

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two gateway replicas (two {@link Tollgate} instances, each with its own HTTP server, pool, Redis
  * connection and journal) on one PostgreSQL schema and one Redis: a key created on one authenticates on
- * the other, a revocation on the other is refused on the first, and both write one ledger.
+ * the other, a revocation on the other is refused on the first, a price override made on one prices the
+ * other's requests, and both write one ledger.
  */
 @RequiresPostgres
 @RequiresRedis
@@ -74,11 +75,27 @@ class TwoReplicasTest {
       a.usageStore().export(dev.tollgate.usage.UsageQuery.latest(1), r -> inLedger.add(r.requestId()));
       assertThat(inLedger).containsAll(served);
 
+      // a price override made on one replica prices requests on the other
+      HttpResponse<String> price = send(a, "/api/v1/prices/overrides", MASTER, """
+          {"provider": "mock", "model": "mock-small", "effective-from": "2026-01-01", "input-per-million": "7.00", "output-per-million": "9.00"}""");
+      assertThat(price.statusCode()).as(price.body()).isEqualTo(201);
+      awaitTrue(() -> inputPerMillion(b).equals("7"), Duration.ofSeconds(10));
+
       for (Tollgate t : new Tollgate[] {a, b}) {
         JsonNode health = Json.MAPPER.readTree(get(t, "/health").body());
         assertThat(health.path("checks").path("redis").asText()).isEqualTo("ok");
         assertThat(health.path("status").asText()).isEqualTo("ok");
       }
+    }
+  }
+
+  private String inputPerMillion(Tollgate t) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(t.baseUrl() + "/api/v1/prices?model=mock-small&provider=mock"))
+          .header("authorization", "Bearer " + MASTER).build(), HttpResponse.BodyHandlers.ofString());
+      return Json.MAPPER.readTree(r.body()).path("current").path("tiers").get(0).path("standard").path("input_per_million").asText();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
