@@ -41,6 +41,7 @@ public final class Redis implements AutoCloseable {
   private final ScheduledFuture<?> pinger;
   private final ConcurrentHashMap<String, String> digests = new ConcurrentHashMap<>();
   private volatile boolean healthy = true;
+  private volatile boolean closing;
   private final java.util.List<Runnable> reconnectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private Redis(RedisConfig config, RedisClient client, StatefulRedisConnection<String, String> connection) {
@@ -88,7 +89,7 @@ public final class Redis implements AutoCloseable {
 
       @Override
       public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
-        if (redis.healthy) {
+        if (redis.healthy && !redis.closing) {
           log.warn("Redis connection lost; reconnecting in the background (budgets fail {}, rate limits fail {})",
               config.budgetsFailMode().name().toLowerCase(java.util.Locale.ROOT),
               config.rateLimitsFailMode().name().toLowerCase(java.util.Locale.ROOT));
@@ -176,6 +177,7 @@ public final class Redis implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     pinger.cancel(false);
     connection.close();
     client.shutdown(0, 2, TimeUnit.SECONDS);
