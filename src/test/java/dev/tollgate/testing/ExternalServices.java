@@ -13,10 +13,10 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
-import org.opentest4j.TestAbortedException;
 
 /**
  * The one place tests find PostgreSQL and Redis. A class annotated {@link RequiresPostgres} or
@@ -27,7 +27,7 @@ import org.opentest4j.TestAbortedException;
  * <p>Where: {@code TOLLGATE_TEST_POSTGRES_URL} (default {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres})
  * and {@code TOLLGATE_TEST_REDIS_URL} (default {@code redis://127.0.0.1:6379}).
  */
-public final class ExternalServices implements BeforeAllCallback {
+public final class ExternalServices implements ExecutionCondition {
   public static final String POSTGRES_URL = Optional.ofNullable(System.getenv("TOLLGATE_TEST_POSTGRES_URL"))
       .orElse("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
   public static final String REDIS_URL = Optional.ofNullable(System.getenv("TOLLGATE_TEST_REDIS_URL"))
@@ -35,30 +35,44 @@ public final class ExternalServices implements BeforeAllCallback {
   private static final Map<String, Optional<String>> PROBES = new ConcurrentHashMap<>();
 
   @Override
-  public void beforeAll(ExtensionContext context) {
-    Class<?> test = context.getRequiredTestClass();
-    if (AnnotationSupport.isAnnotated(test, RequiresPostgres.class)) {
-      require("PostgreSQL", POSTGRES_URL, ExternalServices::probePostgres,
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    Optional<Class<?>> test = context.getTestClass();
+    if (test.isEmpty()) {
+      return ConditionEvaluationResult.enabled("no test class");
+    }
+    if (AnnotationSupport.isAnnotated(test.get(), RequiresPostgres.class)) {
+      Optional<String> missing = require("PostgreSQL", POSTGRES_URL, "TOLLGATE_TEST_POSTGRES_URL", ExternalServices::probePostgres,
           "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start");
+      if (missing.isPresent()) {
+        return ConditionEvaluationResult.disabled(missing.get());
+      }
     }
-    if (AnnotationSupport.isAnnotated(test, RequiresRedis.class)) {
-      require("Redis", REDIS_URL, ExternalServices::probeRedis,
+    if (AnnotationSupport.isAnnotated(test.get(), RequiresRedis.class)) {
+      Optional<String> missing = require("Redis", REDIS_URL, "TOLLGATE_TEST_REDIS_URL", ExternalServices::probeRedis,
           "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no");
+      if (missing.isPresent()) {
+        return ConditionEvaluationResult.disabled(missing.get());
+      }
     }
+    return ConditionEvaluationResult.enabled("external services reachable");
   }
 
-  /** Runs the probe once per JVM; fails under CI=true, skips otherwise. */
-  private static void require(String name, String url, java.util.function.Function<String, Optional<String>> probe, String howToStart) {
+  /**
+   * Runs the probe once per JVM. Reachable: empty. Unreachable: fails under CI=true, else the skip reason
+   * (JUnit reports every test of the class as skipped with it).
+   */
+  private static Optional<String> require(String name, String url, String envName,
+                                          java.util.function.Function<String, Optional<String>> probe, String howToStart) {
     Optional<String> problem = PROBES.computeIfAbsent(url, probe);
     if (problem.isEmpty()) {
-      return;
+      return Optional.empty();
     }
     String message = name + " is not reachable at " + url + " (" + problem.get() + "); start it with: " + howToStart
-        + " (or set TOLLGATE_TEST_" + name.toUpperCase(java.util.Locale.ROOT) + "_URL)";
+        + " (or point " + envName + " at one)";
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      throw new AssertionError("CI=true and " + message);
+      throw new AssertionError("CI=true and " + message + "; CI must not skip the cluster tests");
     }
-    throw new TestAbortedException("skipped: " + message);
+    return Optional.of("SKIPPED, needs " + message);
   }
 
   /** Empty when a connection works, else why not. */
