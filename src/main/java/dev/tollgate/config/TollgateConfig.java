@@ -133,6 +133,11 @@ public record TollgateConfig(
       return url.startsWith("jdbc:postgresql:");
     }
 
+    /** The URL with any password replaced by {@code ***}: what logs and the CLI show. */
+    public String displayUrl() {
+      return redacted(url);
+    }
+
     /** Never prints a password the URL may carry. */
     @Override
     public String toString() {

@@ -97,6 +97,8 @@ class ClusterConfigTest {
 
     assertThat(redis.toString()).doesNotContain("s3cret").contains("***");
     assertThat(store.toString()).doesNotContain("s3cret").contains("password=***");
+    assertThat(store.displayUrl()).isEqualTo("jdbc:postgresql://db/t?user=u&password=***");
+    assertThat(redis.displayUrl()).contains("redis://default:***@cache:6379");
     assertThat(dev.tollgate.storage.PostgresDatabase.redact("jdbc:postgresql://u:s3cret-pass@db/t")).doesNotContain("s3cret");
     assertThatThrownBy(() -> new TollgateConfig.StoreConfig("jdbc:oracle://u:s3cret-pass@db/t")).hasMessageNotContaining("s3cret");
   }
