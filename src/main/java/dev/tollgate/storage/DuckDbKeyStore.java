@@ -12,7 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link KeyStore} on DuckDB. Plain SQL, so the PostgreSQL store can share it when it arrives. */
+/** {@link KeyStore} on DuckDB ({@link PostgresKeyStore} is the PostgreSQL twin). */
 public final class DuckDbKeyStore implements KeyStore {
   private static final String COLUMNS = "id, name, key_hash, display_hint, role, allowed_models, created_at, expires_at, revoked_at";
 
