@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -17,8 +18,11 @@ final class RedisFixture implements AutoCloseable {
   final String prefix = "tg-test-" + UUID.randomUUID().toString().substring(0, 8) + ":";
   private final List<Redis> opened = new ArrayList<>();
 
+  /** Generous timeouts: the CI machine may be busy, and a slow answer must not look like an outage here. */
   RedisConfig config() {
-    return RedisConfig.ofDefaults().withUrl(ExternalServices.REDIS_URL).withKeyPrefix(prefix);
+    RedisConfig d = RedisConfig.ofDefaults();
+    return new RedisConfig(Optional.of(ExternalServices.REDIS_URL), prefix, Duration.ofSeconds(5), Duration.ofSeconds(10),
+        d.budgetsFailMode(), d.rateLimitsFailMode());
   }
 
   /** A connection as a replica would open it (each call: a separate client, like another process). */
