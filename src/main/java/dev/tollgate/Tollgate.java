@@ -21,6 +21,8 @@ import dev.tollgate.storage.DuckDbAlertStore;
 import dev.tollgate.storage.DuckDbBudgetStore;
 import dev.tollgate.storage.DuckDbRateLimitRuleStore;
 import dev.tollgate.auth.KeyService;
+import dev.tollgate.cluster.Invalidation;
+import dev.tollgate.cluster.Redis;
 import dev.tollgate.common.EventBus;
 import dev.tollgate.common.Tokenizer;
 import dev.tollgate.config.TollgateConfig;
@@ -57,18 +59,14 @@ import dev.tollgate.providers.KnownProviders;
 import dev.tollgate.providers.MockProvider;
 import dev.tollgate.providers.OpenAiCompatibleProvider;
 import dev.tollgate.providers.ProviderClient;
-import dev.tollgate.storage.Database;
-import dev.tollgate.storage.DuckDbAuditStore;
-import dev.tollgate.storage.DuckDbTenancyStore;
+import dev.tollgate.storage.Backend;
 import dev.tollgate.tenancy.AuthRoutes;
 import dev.tollgate.tenancy.PasswordHasher;
 import dev.tollgate.tenancy.Sessions;
 import dev.tollgate.tenancy.TenancyRoutes;
 import dev.tollgate.tenancy.TenancyService;
+import dev.tollgate.tenancy.TenancyStore;
 import dev.tollgate.tenancy.User;
-import dev.tollgate.storage.DuckDbKeyStore;
-import dev.tollgate.storage.DuckDbPriceOverrideStore;
-import dev.tollgate.storage.DuckDbUsageStore;
 import dev.tollgate.usage.UsageRoutes;
 import dev.tollgate.usage.UsageStore;
 import dev.tollgate.usage.UsageWriter;
@@ -90,6 +88,7 @@ import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -110,13 +109,15 @@ public final class Tollgate implements AutoCloseable {
 
   private final TollgateConfig config;
   private final Vertx vertx;
-  private final Database db;
+  private final Backend db;
   private final KeyService keys;
   private final UsageStore usageStore;
   private final UsageWriter usageWriter;
   private final Optional<String> generatedMasterKey;
   private final Alerts alerts;
   private final Budgets budgets;
+  private final Optional<Redis> redis;
+  private final Optional<Invalidation> invalidation;
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile Services services;
   private volatile int port;
@@ -126,10 +127,11 @@ public final class Tollgate implements AutoCloseable {
                          UsageWriter usageWriter, Pricing pricing, EventBus events, Metrics metrics, Clock clock,
                          AtomicBoolean started, Deployments deployments, ResponseCache responseCache, Admission admission,
                          Function<Vertx, Sleeper> sleepers, TenancyService tenancy, Sessions sessions, AuditLog audit,
-                         Budgets budgets, RateLimits rateLimits, Alerts alerts) {}
+                         Budgets budgets, RateLimits rateLimits, Alerts alerts, Optional<Redis> redis) {}
 
-  private Tollgate(TollgateConfig config, Vertx vertx, Database db, KeyService keys, UsageStore usageStore,
-                   UsageWriter usageWriter, Optional<String> generatedMasterKey, Alerts alerts, Budgets budgets) {
+  private Tollgate(TollgateConfig config, Vertx vertx, Backend db, KeyService keys, UsageStore usageStore,
+                   UsageWriter usageWriter, Optional<String> generatedMasterKey, Alerts alerts, Budgets budgets,
+                   Optional<Redis> redis, Optional<Invalidation> invalidation) {
     this.alerts = alerts;
     this.budgets = budgets;
     this.config = config;
@@ -139,6 +141,8 @@ public final class Tollgate implements AutoCloseable {
     this.usageStore = usageStore;
     this.usageWriter = usageWriter;
     this.generatedMasterKey = generatedMasterKey;
+    this.redis = redis;
+    this.invalidation = invalidation;
   }
 
   public static Tollgate start(TollgateConfig config, Clock clock) {
@@ -169,46 +173,69 @@ public final class Tollgate implements AutoCloseable {
     requireNonNull(admissionOverride, "admissionOverride");
     requireNonNull(clock, "clock");
     Tokenizer.count("warm up the tokenizer before the first request");
-    Database db = Database.open(config.store().url());
-    DuckDbTenancyStore tenancyStore = new DuckDbTenancyStore(db);
+    Backend db = Backend.open(config.store().url()); // jdbc:duckdb: embedded, jdbc:postgresql: cluster
+    TenancyStore tenancyStore = db.tenancy();
     TenancyService tenancy = new TenancyService(tenancyStore,
         new PasswordHasher(config.auth().passwordMemoryKib(), config.auth().passwordIterations()), clock);
     tenancy.ensureDefaults(); // before the keys are loaded: keys from before tenancy move into the default project
-    KeyService keys = new KeyService(new DuckDbKeyStore(db), clock);
+    KeyService keys = new KeyService(db.keys(), clock);
     Optional<String> generated = keys.initMaster(config.auth().masterKey());
     keys.startLastUsedFlusher(config.auth().lastUsedFlushInterval());
     Sessions sessions = new Sessions(tenancyStore, clock, config.auth().sessionTtl());
-    AuditLog audit = new AuditLog(new DuckDbAuditStore(db), clock, id -> tenancy.user(id).map(User::email));
-    UsageStore usageStore = ledgerStore.apply(new DuckDbUsageStore(db));
+    AuditLog audit = new AuditLog(db.audit(), clock, id -> tenancy.user(id).map(User::email));
+    UsageStore usageStore = ledgerStore.apply(db.usage());
     UsageWriter writer;
+    Optional<Redis> redis = Optional.empty();
+    Optional<Invalidation> invalidation = Optional.empty();
     try {
+      if (config.redis().enabled()) { // cluster mode: replicas share counters and tell each other about changes
+        redis = Optional.of(Redis.connect(config.redis()));
+        invalidation = Optional.of(Invalidation.start(redis.get()));
+        KeyService k = keys;
+        Invalidation inv = invalidation.get();
+        inv.subscribe("key", id -> {
+          if (id.equals(Invalidation.ALL)) {
+            k.reloadAll();
+          } else {
+            k.reload(id);
+          }
+        });
+        keys.onChange(id -> inv.publish("key", id));
+      }
       writer = new UsageWriter(usageStore, config.usage(), journalDir(config)).start(); // replays before we serve
     } catch (RuntimeException e) {
       keys.close();
+      invalidation.ifPresent(Invalidation::close);
+      redis.ifPresent(Redis::close);
       db.close();
       throw e;
     }
     EventBus events = new EventBus();
     events.subscribe(UnpricedUsage.class, new UnpricedLog()::accept);
     Metrics metrics = new Metrics(events, writer::stats);
-    Pricing pricing = new Pricing(PriceCatalog.bundled(), config.pricing(), new DuckDbPriceOverrideStore(db), clock);
+    Pricing pricing = new Pricing(PriceCatalog.bundled(), config.pricing(), db.priceOverrides(), clock);
+    invalidation.ifPresent(inv -> {
+      inv.subscribe("prices", id -> pricing.reload());
+      pricing.onChange(() -> inv.publish("prices", Invalidation.ALL));
+    });
     // Budgets, rate limits, alerts: definitions in memory, counters in this process (Redis in cluster mode).
-    Budgets budgets = new Budgets(new DuckDbBudgetStore(db), new InMemoryBudgetCounters(clock), config.budgets(), events, clock);
+    Budgets budgets = new Budgets(db.budgets(), new InMemoryBudgetCounters(clock), config.budgets(), events, clock);
     budgets.restoreAll(); // after the journal replay above: the ledger is complete
     budgets.bindMetrics(metrics.registry());
-    RateLimits rateLimits = new RateLimits(new DuckDbRateLimitRuleStore(db), new InMemoryRateLimitCounters());
-    Alerts alerts = new Alerts(new DuckDbAlertStore(db), config.alerts(), clock, dev.tollgate.alerts.Sleeper.SYSTEM)
+    RateLimits rateLimits = new RateLimits(db.rateLimitRules(), new InMemoryRateLimitCounters());
+    Alerts alerts = new Alerts(db.alerts(), config.alerts(), clock, dev.tollgate.alerts.Sleeper.SYSTEM)
         .subscribe(events);
     ModelCatalog catalog = new ModelCatalog(config.models());
     Admission admission = admissionOverride.orElseGet(() -> new AdmissionControl(budgets, rateLimits, pricing, catalog, clock));
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops())
         .setPreferNativeTransport(true));
-    Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated, alerts, budgets);
+    Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated, alerts, budgets, redis, invalidation);
     Deployments deployments = new Deployments(config.models(), config.routing(), clock, m -> referencePrice(pricing, m, clock),
         Optional.of(metrics.registry()), events);
     ResponseCache cache = config.cache().enabled() ? new CaffeineResponseCache(config.cache(), clock) : ResponseCache.NONE;
     Services services = new Services(config, keys, catalog, usageStore, writer, pricing, events, metrics,
-        clock, tollgate.started, deployments, cache, admission, sleepers, tenancy, sessions, audit, budgets, rateLimits, alerts);
+        clock, tollgate.started, deployments, cache, admission, sleepers, tenancy, sessions, audit, budgets, rateLimits, alerts,
+        redis);
     tollgate.services = services;
     try {
       tollgate.deploy(services);
@@ -264,7 +291,7 @@ public final class Tollgate implements AutoCloseable {
     started.set(true);
     log.info("tollgate {} listening on http://{}:{} ({} event loops, {} transport, {} models, store {})", VERSION,
         config.server().host(), port, instances, vertx.isNativeTransportEnabled() ? "epoll" : "NIO",
-        config.models().size(), config.store().url());
+        config.models().size(), db.displayUrl());
   }
 
   /** One event loop's HTTP server, router and upstream client. */
@@ -305,7 +332,8 @@ public final class Tollgate implements AutoCloseable {
         new SplittableRandom(), vertx, m -> contextWindow(s.pricing(), m, s.clock()), Optional.of(s.metrics().registry()));
     GatewayRoutes gateway = new GatewayRoutes(s.keys(), s.catalog(), providers, metering, s.admission(), resilience, s.clock());
     Router router = HttpRoutes.base(vertx, s.config().server().bodyLimitBytes(), gateway::recordFailure);
-    HealthRoutes.register(router, VERSION, s.started()::get, s.usageWriter()::storeHealthy, s.usageWriter()::stats);
+    HealthRoutes.register(router, VERSION, s.started()::get, s.usageWriter()::storeHealthy, s.usageWriter()::stats,
+        s.redis().map(r -> List.of(new HealthRoutes.Check("redis", r::healthy))).orElse(List.of()));
     MetricsRoutes.register(router, s.metrics());
     gateway.register(router);
     new MessagesRoutes(s.keys(), s.catalog(), providers, metering, s.admission(), resilience, s.clock()).register(router);
@@ -389,6 +417,8 @@ public final class Tollgate implements AutoCloseable {
       log.warn("stopping the HTTP layer: {}", e.toString());
     }
     alerts.close();
+    invalidation.ifPresent(Invalidation::close);
+    redis.ifPresent(Redis::close);
     usageWriter.close();
     usageStore.close();
     keys.close();

@@ -54,6 +54,7 @@ public final class KeyService implements AutoCloseable {
   private final Map<String, Held> byHash = new ConcurrentHashMap<>();
   private final Map<String, Held> byId = new ConcurrentHashMap<>();
   private ScheduledExecutorService flusher;
+  private final List<java.util.function.Consumer<String>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A key and its last-used time in epoch millis (0: never), updated without locks on the request path. */
   private static final class Held {
@@ -188,6 +189,7 @@ public final class KeyService implements AutoCloseable {
     store.upsertMaster(master);
     existing.ifPresent(old -> byHash.remove(old.hash()));
     remember(master);
+    changed(MASTER_ID);
     return generated;
   }
 
@@ -213,6 +215,7 @@ public final class KeyService implements AutoCloseable {
         spec.createdBy(), Optional.empty());
     store.insert(key);
     remember(key);
+    changed(key.id());
     return new CreatedKey(key, secret);
   }
 
@@ -238,6 +241,8 @@ public final class KeyService implements AutoCloseable {
     store.rotate(replaced, successor);
     remember(replaced);
     remember(successor);
+    changed(replaced.id());
+    changed(successor.id());
     return new CreatedKey(successor, secret);
   }
 
@@ -259,6 +264,7 @@ public final class KeyService implements AutoCloseable {
     });
     store.update(changed);
     remember(changed);
+    changed(id);
     return byId.get(id).current();
   }
 
@@ -278,6 +284,7 @@ public final class KeyService implements AutoCloseable {
     store.revoke(id, now);
     ApiKey revoked = key.revoked(now);
     remember(revoked);
+    changed(id);
     return byId.get(id).current();
   }
 
@@ -344,6 +351,50 @@ public final class KeyService implements AutoCloseable {
         && !Optional.of(k.id()).equals(except));
     if (taken) {
       throw new ConflictException("an active key named '" + name + "' already exists in this project");
+    }
+  }
+
+  /**
+   * Calls {@code listener} with the id of every key this service creates, changes, rotates or revokes,
+   * after the store has it: how other replicas learn of the change (cluster mode publishes it through Redis).
+   */
+  public void onChange(java.util.function.Consumer<String> listener) {
+    changeListeners.add(requireNonNull(listener, "listener"));
+  }
+
+  /** Re-reads one key from the store (another replica changed it). Blocking: call it off the event loop. */
+  public synchronized void reload(String id) {
+    apply(id, store.findById(id));
+  }
+
+  /** Re-reads every key from the store (after this replica missed changes). Blocking: off the event loop. */
+  public synchronized void reloadAll() {
+    Map<String, ApiKey> fresh = new java.util.HashMap<>();
+    for (ApiKey key : store.findAll()) {
+      fresh.put(key.id(), key);
+    }
+    Set<String> ids = new java.util.HashSet<>(byId.keySet());
+    ids.addAll(fresh.keySet());
+    for (String id : ids) {
+      apply(id, Optional.ofNullable(fresh.get(id)));
+    }
+  }
+
+  private void apply(String id, Optional<ApiKey> fresh) {
+    Held old = byId.get(id);
+    if (old != null && (fresh.isEmpty() || !fresh.get().hash().equals(old.key.hash()))) {
+      byHash.remove(old.key.hash());
+    }
+    if (fresh.isPresent()) {
+      remember(fresh.get());
+    } else {
+      byId.remove(id);
+    }
+  }
+
+  private void changed(String id) {
+    for (var l : changeListeners) {
+      l.accept(id);
     }
   }
 

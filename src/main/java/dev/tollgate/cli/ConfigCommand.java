@@ -28,7 +28,8 @@ final class ConfigCommand implements Runnable {
         TollgateConfig cfg = ConfigLoader.fromSystemEnv().load(Optional.ofNullable(config));
         System.out.println("configuration OK" + (config == null ? " (defaults)" : ": " + config));
         System.out.println("  listen     " + cfg.server().host() + ":" + cfg.server().port());
-        System.out.println("  store      " + cfg.store().url());
+        System.out.println("  store      " + cfg.store().displayUrl());
+        System.out.println("  redis      " + cfg.redis().displayUrl().orElse("- (counters and cache in this process)"));
         System.out.println("  master key " + (cfg.auth().masterKey().isPresent() ? "configured" : "stored or generated on first start"));
         for (ModelConfig m : cfg.models()) {
           System.out.println("  model      " + m.name() + " -> " + m.provider() + (m.provider().equals("mock") ? "" : " " + m.upstreamModel() + " @ " + m.baseUrl().orElse("")));

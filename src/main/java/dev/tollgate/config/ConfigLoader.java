@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tollgate.cluster.RedisConfig;
 import dev.tollgate.common.ConfigException;
 import dev.tollgate.common.Durations;
 import dev.tollgate.alerts.AlertsConfig;
@@ -49,7 +50,7 @@ public final class ConfigLoader {
       "auth.password-iterations", "auth.last-used-flush-interval", "mock.latency", "mock.chunk-delay",
       "usage.queue-capacity", "usage.batch-size", "usage.flush-interval", "usage.journal-dir", "usage.fsync-interval",
       "upstream.max-connections-per-host", "upstream.connect-timeout", "upstream.request-timeout",
-      "log.format", "log.level");
+      "log.format", "log.level", "redis.url");
 
   private static final Map<String, Set<String>> SECTIONS = Map.ofEntries(
       Map.entry("server", Set.of("host", "port", "body-limit", "event-loops")),
@@ -66,7 +67,8 @@ public final class ConfigLoader {
       Map.entry(RoutingConfig.SECTION, Set.of()),
       Map.entry(CacheConfig.SECTION, Set.of()),
       Map.entry("budgets", Set.of("time-zone", "reservation-ttl", "default-max-output-tokens", "min-output-tokens", "max-output-tokens")),
-      Map.entry("alerts", Set.of("max-attempts", "initial-backoff", "max-backoff", "pagerduty-url", "smtp")));
+      Map.entry("alerts", Set.of("max-attempts", "initial-backoff", "max-backoff", "pagerduty-url", "smtp")),
+      Map.entry("redis", Set.of()));
   private static final Set<String> MODEL_KEYS = Set.of("name", "provider", "model", "base-url", "api-key", "headers",
       "deployment", "api-version", "entra-token", "anthropic-version", "max-tokens", "organization", "project",
       "id", "weight", "priority", "region", "fallbacks", "context-window", "strategy", "deployments");
@@ -161,7 +163,8 @@ public final class ConfigLoader {
         RoutingConfig.parse(root.get(RoutingConfig.SECTION)),
         CacheConfig.parse(root.get(CacheConfig.SECTION)),
         BudgetsConfig.parse(root.get("budgets")),
-        AlertsConfig.parse(root.get("alerts")));
+        AlertsConfig.parse(root.get("alerts")),
+        RedisConfig.parse(root.get("redis")));
   }
 
   /** Defaults for one provider from the {@code providers:} section. */
@@ -391,7 +394,7 @@ public final class ConfigLoader {
       }
       JsonNode node = root.get(top);
       if (top.equals("models") || top.equals("providers") || top.equals("pricing") || top.equals(RoutingConfig.SECTION)
-          || top.equals(CacheConfig.SECTION)) {
+          || top.equals(CacheConfig.SECTION) || top.equals("redis")) {
         continue; // validated by their own parsers
       }
       if (node.isNull()) {

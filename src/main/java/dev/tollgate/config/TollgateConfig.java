@@ -2,6 +2,7 @@ package dev.tollgate.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tollgate.cluster.RedisConfig;
 import dev.tollgate.common.ConfigException;
 import dev.tollgate.alerts.AlertsConfig;
 import dev.tollgate.budgets.BudgetsConfig;
@@ -33,7 +34,8 @@ public record TollgateConfig(
     RoutingConfig routing,
     CacheConfig cache,
     BudgetsConfig budgets,
-    AlertsConfig alerts) {
+    AlertsConfig alerts,
+    RedisConfig redis) {
 
   /** Without routing, cache, budgets and alerts sections: their defaults. */
   public TollgateConfig(ServerConfig server, StoreConfig store, AuthConfig auth, MockConfig mock, UsageConfig usage,
@@ -47,6 +49,22 @@ public record TollgateConfig(
                         RoutingConfig routing, CacheConfig cache) {
     this(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, BudgetsConfig.ofDefaults(),
         AlertsConfig.ofDefaults());
+  }
+
+  /** Without a redis section: embedded counters and cache. */
+  public TollgateConfig(ServerConfig server, StoreConfig store, AuthConfig auth, MockConfig mock, UsageConfig usage,
+                        UpstreamConfig upstream, LogConfig log, List<ModelConfig> models, PricingConfig pricing,
+                        RoutingConfig routing, CacheConfig cache, BudgetsConfig budgets, AlertsConfig alerts) {
+    this(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts,
+        RedisConfig.ofDefaults());
+  }
+
+  /** With a redis section, the other optional sections at their defaults. */
+  public TollgateConfig(ServerConfig server, StoreConfig store, AuthConfig auth, MockConfig mock, UsageConfig usage,
+                        UpstreamConfig upstream, LogConfig log, List<ModelConfig> models, PricingConfig pricing,
+                        RedisConfig redis) {
+    this(server, store, auth, mock, usage, upstream, log, models, pricing, RoutingConfig.ofDefaults(),
+        CacheConfig.ofDefaults(), BudgetsConfig.ofDefaults(), AlertsConfig.ofDefaults(), redis);
   }
 
   /** Without routing and cache sections: their defaults. */
@@ -70,6 +88,7 @@ public record TollgateConfig(
     requireNonNull(cache, "cache");
     requireNonNull(budgets, "budgets");
     requireNonNull(alerts, "alerts");
+    requireNonNull(redis, "redis");
     models = List.copyOf(models);
     Set<String> names = new HashSet<>();
     for (int i = 0; i < models.size(); i++) {
@@ -87,51 +106,55 @@ public record TollgateConfig(
     return new TollgateConfig(ServerConfig.ofDefaults(), StoreConfig.ofDefaults(), AuthConfig.ofDefaults(),
         MockConfig.ofDefaults(), UsageConfig.ofDefaults(), UpstreamConfig.ofDefaults(), LogConfig.ofDefaults(),
         ModelConfig.defaultMockModels(), PricingConfig.ofDefaults(), RoutingConfig.ofDefaults(), CacheConfig.ofDefaults(),
-        BudgetsConfig.ofDefaults(), AlertsConfig.ofDefaults());
+        BudgetsConfig.ofDefaults(), AlertsConfig.ofDefaults(), RedisConfig.ofDefaults());
   }
 
   public TollgateConfig withServer(ServerConfig server) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
   }
 
   public TollgateConfig withStore(StoreConfig store) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
   }
 
   public TollgateConfig withAuth(AuthConfig auth) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
   }
 
   public TollgateConfig withMock(MockConfig mock) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
   }
 
   public TollgateConfig withUsage(UsageConfig usage) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
   }
 
   public TollgateConfig withPricing(PricingConfig pricing) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
   }
 
   public TollgateConfig withModels(List<ModelConfig> models) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
   }
 
   public TollgateConfig withRouting(RoutingConfig routing) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
   }
 
   public TollgateConfig withCache(CacheConfig cache) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
   }
 
   public TollgateConfig withBudgets(BudgetsConfig budgets) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
   }
 
   public TollgateConfig withAlerts(AlertsConfig alerts) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
+  }
+
+  public TollgateConfig withRedis(RedisConfig redis) {
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
   }
 
   /** {@code server.*}: where the gateway listens. */
@@ -165,13 +188,35 @@ public record TollgateConfig(
     }
   }
 
-  /** {@code store.*}: the system of record. A {@code jdbc:duckdb:} URL selects embedded mode. */
+  /**
+   * {@code store.*}: the system of record. A {@code jdbc:duckdb:} URL selects embedded mode, a
+   * {@code jdbc:postgresql:} URL cluster mode (see docs/deploy-cluster.md).
+   */
   public record StoreConfig(String url) {
     public StoreConfig {
       requireNonNull(url, "store.url");
-      if (!url.startsWith("jdbc:duckdb:")) {
-        throw new ConfigException("store.url", url, "a jdbc:duckdb: URL (PostgreSQL support is not built yet)");
+      if (!url.startsWith("jdbc:duckdb:") && !url.startsWith("jdbc:postgresql:")) {
+        throw new ConfigException("store.url", redacted(url), "a jdbc:duckdb: or jdbc:postgresql: URL");
       }
+    }
+
+    public boolean isPostgres() {
+      return url.startsWith("jdbc:postgresql:");
+    }
+
+    /** The URL with any password replaced by {@code ***}: what logs and the CLI show. */
+    public String displayUrl() {
+      return redacted(url);
+    }
+
+    /** Never prints a password the URL may carry. */
+    @Override
+    public String toString() {
+      return "StoreConfig[url=" + redacted(url) + "]";
+    }
+
+    private static String redacted(String url) {
+      return url.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("//([^/@:]*):[^/@]*@", "//$1:***@");
     }
 
     public static StoreConfig ofDefaults() {
@@ -332,12 +377,16 @@ public record TollgateConfig(
 
     /**
      * The journal directory for a store: {@code usage.journal-dir} when set, else {@code journal/} next to
-     * the DuckDB file. Empty for an in-memory store without a configured directory: its journal would
+     * the DuckDB file; {@code data/journal} (under the working directory) with PostgreSQL. Empty for an
+     * in-memory DuckDB store without a configured directory: its journal would
      * outlive the data it protects, so the caller uses a temporary one.
      */
     public Optional<Path> journalDirFor(String storeUrl) {
       if (journalDir.isPresent()) {
         return journalDir;
+      }
+      if (storeUrl.startsWith("jdbc:postgresql:")) {
+        return Optional.of(Path.of("data", "journal").toAbsolutePath()); // each replica journals on its own disk
       }
       String path = storeUrl.startsWith("jdbc:duckdb:") ? storeUrl.substring("jdbc:duckdb:".length()) : "";
       int query = path.indexOf('?');

@@ -29,17 +29,17 @@ public final class Pricing {
   private final PriceOverrideStore store;
   private final UnpricedEstimator estimator;
   private final Clock clock;
+  /** The bundled catalog with the config overrides: what {@link #reload()} re-applies the stored overrides to. */
+  private final PriceCatalog configured;
+  private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Pricing(PriceCatalog base, PricingConfig config, PriceOverrideStore store, Clock clock) {
     this.store = requireNonNull(store, "store");
     this.clock = requireNonNull(clock, "clock");
     PriceCatalog c = base.withOverrides(mockPrices());
     c = config.applyTo(c);
-    List<PriceOverride> stored = new ArrayList<>();
-    for (PriceOverrideStore.StoredOverride o : store.all()) {
-      stored.add(PricingConfig.parseOverride("price override " + o.id(), o.spec(), ADMIN_SOURCE));
-    }
-    this.catalog = new LivePriceCatalog(c.withOverrides(stored));
+    this.configured = c;
+    this.catalog = new LivePriceCatalog(withStored(c, store.all()));
     this.estimator = new UnpricedEstimator(catalog, config.unpricedEstimate());
   }
 
@@ -93,7 +93,26 @@ public final class Pricing {
     }
     store.insert(new PriceOverrideStore.StoredOverride(Ids.prefixed("price"), spec, clock.instant()));
     catalog.replace(next);
+    changeListeners.forEach(Runnable::run);
     return next.lookup(override.provider(), override.model(), override.effectiveFrom()).orElseThrow();
+  }
+
+  private static PriceCatalog withStored(PriceCatalog c, List<PriceOverrideStore.StoredOverride> all) {
+    List<PriceOverride> stored = new ArrayList<>();
+    for (PriceOverrideStore.StoredOverride o : all) {
+      stored.add(PricingConfig.parseOverride("price override " + o.id(), o.spec(), ADMIN_SOURCE));
+    }
+    return c.withOverrides(stored);
+  }
+
+  /** Calls {@code listener} after each override this instance adds (cluster mode tells the other replicas). */
+  public void onChange(Runnable listener) {
+    changeListeners.add(requireNonNull(listener, "listener"));
+  }
+
+  /** Rebuilds the live catalog from the store (another replica added an override). Blocking: off the event loop. */
+  public synchronized void reload() {
+    catalog.replace(withStored(configured, store.all()));
   }
 
   public List<PriceOverrideStore.StoredOverride> overrides() {

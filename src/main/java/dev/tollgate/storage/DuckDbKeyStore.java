@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
-/** {@link KeyStore} on DuckDB. Plain SQL, so the PostgreSQL store can share it when it arrives. */
+/** {@link KeyStore} on DuckDB ({@link PostgresKeyStore} is the PostgreSQL twin). */
 public final class DuckDbKeyStore implements KeyStore {
   private static final String COLUMNS = "id, name, key_hash, display_hint, role, allowed_models, created_at, expires_at, "
       + "revoked_at, org_id, project_id, rpm_limit, tpm_limit, metadata, tags, last_used_at, created_by, replaced_by";

@@ -26,61 +26,99 @@ import org.slf4j.LoggerFactory;
 final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
-  private final String dialect;
+  /** PostgreSQL advisory lock key held while migrating, so replicas starting together migrate one at a time. */
+  static final long PG_LOCK_KEY = 0x746f6c6c67617465L; // "tollgate"
 
-  private Migrations(String dialect) {
+  private final String dialect;
+  private final boolean advisoryLock;
+
+  private Migrations(String dialect, boolean advisoryLock) {
     this.dialect = dialect;
+    this.advisoryLock = advisoryLock;
   }
 
   static Migrations forDuckDb() {
-    return new Migrations("duckdb");
+    return new Migrations("duckdb", false);
+  }
+
+  /** Same runner and bookkeeping; scripts from {@code db/migration/postgres/}, under an advisory lock. */
+  static Migrations forPostgres() {
+    return new Migrations("postgres", true);
   }
 
   record Script(int version, String name, String sql, String checksum) {}
 
   void apply(Database db) {
     try (Connection c = db.connection()) {
-      try (Statement st = c.createStatement()) {
-        st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
-            + "checksum VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)");
-      }
-      Map<Integer, String> applied = new HashMap<>();
-      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT version, checksum FROM schema_version")) {
-        while (rs.next()) {
-          applied.put(rs.getInt(1), rs.getString(2));
-        }
-      }
-      for (Script s : scripts()) {
-        String done = applied.get(s.version());
-        if (done != null) {
-          if (!done.equals(s.checksum())) {
-            throw new IllegalStateException("migration " + s.name() + " was changed after it was applied (checksum "
-                + done + " in the database, " + s.checksum() + " now); add a new migration instead");
-          }
-          continue;
-        }
-        c.setAutoCommit(false);
+      apply(c);
+    } catch (SQLException e) {
+      throw new StoreException("cannot apply migrations: " + e.getMessage(), e);
+    }
+  }
+
+  /** Applies what is missing over {@code c} (left in auto-commit mode; the caller closes it). */
+  void apply(Connection c) {
+    try {
+      if (advisoryLock) {
         try (Statement st = c.createStatement()) {
-          for (String stmt : statements(s.sql())) {
-            st.execute(stmt);
+          st.execute("SELECT pg_advisory_lock(" + PG_LOCK_KEY + ")");
+        }
+      }
+      try {
+        applyLocked(c);
+      } finally {
+        if (advisoryLock) {
+          try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_unlock(" + PG_LOCK_KEY + ")");
           }
-          try (PreparedStatement ps = c.prepareStatement("INSERT INTO schema_version (version, name, checksum) VALUES (?, ?, ?)")) {
-            ps.setInt(1, s.version());
-            ps.setString(2, s.name());
-            ps.setString(3, s.checksum());
-            ps.executeUpdate();
-          }
-          c.commit();
-          log.info("applied migration {}", s.name());
-        } catch (SQLException e) {
-          c.rollback();
-          throw new StoreException("migration " + s.name() + " failed: " + e.getMessage(), e);
-        } finally {
-          c.setAutoCommit(true);
         }
       }
     } catch (SQLException e) {
       throw new StoreException("cannot apply migrations: " + e.getMessage(), e);
+    }
+  }
+
+  private void applyLocked(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      // DuckDB's bookkeeping is unchanged; PostgreSQL records the time as timestamptz like every other column there
+      st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+          + "checksum VARCHAR NOT NULL, applied_at " + (advisoryLock ? "TIMESTAMPTZ" : "TIMESTAMP")
+          + " NOT NULL DEFAULT current_timestamp)");
+    }
+    Map<Integer, String> applied = new HashMap<>();
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT version, checksum FROM schema_version")) {
+      while (rs.next()) {
+        applied.put(rs.getInt(1), rs.getString(2));
+      }
+    }
+    for (Script s : scripts()) {
+      String done = applied.get(s.version());
+      if (done != null) {
+        if (!done.equals(s.checksum())) {
+          throw new IllegalStateException("migration " + s.name() + " was changed after it was applied (checksum "
+              + done + " in the database, " + s.checksum() + " now); add a new migration instead");
+        }
+        continue;
+      }
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        for (String stmt : statements(s.sql())) {
+          st.execute(stmt);
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO schema_version (version, name, checksum) VALUES (?, ?, ?)")) {
+          ps.setInt(1, s.version());
+          ps.setString(2, s.name());
+          ps.setString(3, s.checksum());
+          ps.executeUpdate();
+        }
+        c.commit();
+        log.info("applied migration {}", s.name());
+      } catch (SQLException e) {
+        c.rollback();
+        throw new StoreException("migration " + s.name() + " failed: " + e.getMessage(), e);
+      } finally {
+        c.setAutoCommit(true);
+      }
     }
   }
 

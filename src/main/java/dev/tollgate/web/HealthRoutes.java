@@ -14,8 +14,20 @@ import java.util.function.Supplier;
 public final class HealthRoutes {
   private HealthRoutes() {}
 
+  /**
+   * A dependency shown in {@code /health} (and making it {@code degraded} when failing) without taking the
+   * replica out of {@code /ready}: Redis is shared by every replica, so pulling them all out of the load
+   * balancer would turn a counter outage into a full one; its fail modes decide instead.
+   */
+  public record Check(String name, BooleanSupplier healthy) {}
+
   public static void register(Router router, String version, BooleanSupplier started, BooleanSupplier storeHealthy,
                               Supplier<UsageWriter.Stats> ledger) {
+    register(router, version, started, storeHealthy, ledger, java.util.List.of());
+  }
+
+  public static void register(Router router, String version, BooleanSupplier started, BooleanSupplier storeHealthy,
+                              Supplier<UsageWriter.Stats> ledger, java.util.List<Check> checks) {
     router.get("/live").handler(ctx -> Web.json(ctx, 200, Json.object().put("status", "ok")));
     router.get("/ready").handler(ctx -> {
       boolean ready = started.getAsBoolean() && storeHealthy.getAsBoolean();
@@ -24,10 +36,16 @@ public final class HealthRoutes {
     router.get("/health").handler(ctx -> {
       UsageWriter.Stats l = ledger.get();
       boolean ok = l.storeHealthy() && l.journalHealthy();
-      var out = Json.object().put("status", ok ? "ok" : "degraded").put("version", version);
-      out.putObject("checks").put("store", l.storeHealthy() ? "ok" : "failing")
+      var out = Json.object().put("version", version);
+      var checked = out.putObject("checks").put("store", l.storeHealthy() ? "ok" : "failing")
           .put("journal", l.journalHealthy() ? "ok" : "failing")
           .put("usage_queue_depth", l.queueDepth());
+      for (Check c : checks) {
+        boolean healthy = c.healthy().getAsBoolean();
+        checked.put(c.name(), healthy ? "ok" : "failing");
+        ok &= healthy;
+      }
+      out.put("status", ok ? "ok" : "degraded");
       out.putObject("ledger").put("journal_bytes", l.journalBytes()).put("journal_segments", l.journalSegments())
           .put("backlog", l.backlog()).put("written", l.written()).put("replayed", l.replayed())
           .put("dropped", l.dropped()).put("skipped_journal_frames", l.skippedJournalFrames());

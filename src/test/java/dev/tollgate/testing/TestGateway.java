@@ -166,7 +166,7 @@ public final class TestGateway implements AutoCloseable {
           new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
           StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")),
           auth.apply(new AuthConfig(Optional.of(MASTER_KEY)).withFastPasswordHashing()),
-          mock, defaults.usage(), upstream, defaults.log(), models, pricing, routing, cache, budgets, alerts);
+          mock, defaults.usage(), upstream, defaults.log(), models, pricing, routing, cache, budgets, alerts, defaults.redis());
       return new TestGateway(Tollgate.start(config, clock, java.util.function.UnaryOperator.identity(), admission, sleepers));
     }
   }

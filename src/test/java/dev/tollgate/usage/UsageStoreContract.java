@@ -270,6 +270,18 @@ public abstract class UsageStoreContract {
     assertThat(store().appendIfAbsent(List.of())).isZero();
   }
 
+  @Test
+  void query_tagFilter_matchesRowsCarryingTheTag() {
+    UsageRecord r = record("tagged", 0, T0);
+    UsageRecord tagged = new UsageRecord("tagged", 0, T0, r.firstTokenAt(), r.endedAt(), r.keyId(), r.userId(),
+        List.of("team:search", "env:prod"), r.provider(), r.modelRequested(), r.modelServed(), r.endpoint(), r.stream(),
+        r.usage(), 0L, 200, Optional.empty(), Set.of());
+    store().append(List.of(tagged, record("untagged", 0, T0.plusSeconds(1))));
+
+    assertThat(ids(query(10).withTag("env:prod"))).containsExactly("tagged");
+    assertThat(ids(query(10).withTag("env"))).as("whole tags only").isEmpty();
+  }
+
   private List<String> ids(UsageQuery q) {
     return store().query(q).records().stream().map(UsageRecord::requestId).toList();
   }

@@ -1,0 +1,189 @@
+package dev.tollgate.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.common.Json;
+import dev.tollgate.testing.ExternalServices;
+import dev.tollgate.testing.PostgresSchema;
+import dev.tollgate.testing.RequiresPostgres;
+import dev.tollgate.testing.RequiresRedis;
+import dev.tollgate.testing.TollgateProcess;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two real {@code tollgate serve} processes, started at the same moment on one fresh PostgreSQL schema
+ * and one Redis prefix, configured only by YAML: they migrate once between them, a key created on one is
+ * usable on the other, a revocation on the other is enforced on the first, a price override added on one
+ * prices the other's requests, and concurrent traffic split over both lands in the one ledger exactly once.
+ */
+@RequiresPostgres
+@RequiresRedis
+class TwoReplicaProcessesTest {
+  private static final String MASTER = "tg-master-two-processes-0123456789";
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  @TempDir Path dir;
+
+  private Path config(String name, PostgresSchema schema, RedisFixture fx) throws Exception {
+    Path file = dir.resolve(name + ".yaml");
+    Files.writeString(file, """
+        server:
+          port: %d
+          event-loops: 1
+        store:
+          url: "%s"
+        usage:
+          journal-dir: "%s"
+        redis:
+          url: "%s"
+          key-prefix: "%s"
+        log:
+          level: warn
+        """.formatted(TollgateProcess.freePort(), schema.url(), dir.resolve(name + "-journal"), ExternalServices.REDIS_URL, fx.prefix));
+    return file;
+  }
+
+  @Test
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void twoProcesses_shareKeysAndOneLedger() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try (PostgresSchema schema = PostgresSchema.create(); RedisFixture fx = new RedisFixture()) {
+      Path ca = config("a", schema, fx);
+      Path cb = config("b", schema, fx);
+      Map<String, String> env = Map.of("TOLLGATE_MASTER_KEY", MASTER);
+      Future<TollgateProcess> fa = pool.submit(() -> TollgateProcess.start(ca, env));
+      Future<TollgateProcess> fb = pool.submit(() -> TollgateProcess.start(cb, env));
+      try (TollgateProcess a = fa.get(); TollgateProcess b = fb.get()) {
+        HttpResponse<String> created = post(a, "/api/v1/keys", MASTER, "{\"name\":\"team-search\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode key = Json.MAPPER.readTree(created.body());
+        String secret = key.path("key").asText();
+        awaitTrue(() -> chat(b, secret).statusCode() == 200, Duration.ofSeconds(15));
+
+        List<Future<String>> calls = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+          TollgateProcess target = i % 2 == 0 ? a : b;
+          calls.add(pool.submit((Callable<String>) () -> {
+            HttpResponse<String> r = chat(target, secret);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            return r.headers().firstValue("x-request-id").orElseThrow();
+          }));
+        }
+        List<String> ids = new ArrayList<>();
+        for (Future<String> f : calls) {
+          ids.add(f.get(60, TimeUnit.SECONDS));
+        }
+
+        HttpResponse<String> revoked = post(b, "/api/v1/keys/" + key.path("id").asText() + "/revoke", MASTER, "{}");
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        awaitTrue(() -> chat(a, secret).statusCode() == 401, Duration.ofSeconds(15));
+
+        // a price override made on one replica prices requests on the other
+        HttpResponse<String> price = post(a, "/api/v1/prices/overrides", MASTER, """
+            {"provider": "mock", "model": "mock-small", "effective-from": "2026-01-01", "input-per-million": "7.00", "output-per-million": "9.00"}""");
+        assertThat(price.statusCode()).as(price.body()).isEqualTo(201);
+        awaitTrue(() -> inputPerMillion(b).equals("7"), Duration.ofSeconds(15));
+
+        for (TollgateProcess t : List.of(a, b)) {
+          JsonNode health = Json.MAPPER.readTree(get(t, "/health").body());
+          assertThat(health.path("checks").path("redis").asText()).isEqualTo("ok");
+          assertThat(health.path("checks").path("store").asText()).isEqualTo("ok");
+        }
+
+        // both writers flush within their flush interval; the ledger read through either replica is the same
+        awaitTrue(() -> ledger(a).keySet().containsAll(ids), Duration.ofSeconds(30));
+        Map<String, Integer> rows = ledger(b);
+        for (String id : ids) {
+          assertThat(rows.get(id)).as("rows of %s", id).isEqualTo(1);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private Map<String, Integer> ledger(TollgateProcess t) {
+    Map<String, Integer> seen = new HashMap<>();
+    String cursor = null;
+    try {
+      do {
+        String url = t.baseUrl() + "/api/v1/usage?limit=1000"
+            + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+        HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(url)).header("authorization", "Bearer " + MASTER)
+            .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
+        JsonNode page = Json.MAPPER.readTree(resp.body());
+        for (JsonNode row : page.get("data")) {
+          seen.merge(row.get("request_id").asText(), 1, Integer::sum);
+        }
+        cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+      } while (cursor != null);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return seen;
+  }
+
+  private String inputPerMillion(TollgateProcess t) {
+    try {
+      return Json.MAPPER.readTree(get(t, "/api/v1/prices?model=mock-small&provider=mock").body())
+          .path("current").path("tiers").get(0).path("standard").path("input_per_million").asText();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private HttpResponse<String> get(TollgateProcess t, String path) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(t.baseUrl() + path)).timeout(Duration.ofSeconds(30))
+          .header("authorization", "Bearer " + MASTER).GET().build(), HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private HttpResponse<String> chat(TollgateProcess t, String key) {
+    return post(t, "/v1/chat/completions", key, "{\"model\":\"mock-small\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+  }
+
+  private HttpResponse<String> post(TollgateProcess t, String path, String key, String body) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(t.baseUrl() + path)).timeout(Duration.ofSeconds(30))
+          .header("authorization", "Bearer " + key).header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within " + timeout);
+      }
+      Thread.sleep(100);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.tollgate.storage;
+
+import dev.tollgate.testing.PostgresSchema;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** One migrated PostgreSQL schema per test class, emptied before each test. */
+final class PostgresStores implements AutoCloseable {
+  final PostgresSchema schema;
+  final PostgresDatabase db;
+
+  PostgresStores() {
+    schema = PostgresSchema.create();
+    try {
+      db = PostgresDatabase.open(schema.url());
+    } catch (RuntimeException e) {
+      schema.close();
+      throw e;
+    }
+  }
+
+  /** Empties every table the migrations created (not schema_version). */
+  void truncateAll() {
+    try (Connection c = db.connection(); Statement st = c.createStatement()) {
+      st.execute("TRUNCATE api_keys, usage, usage_hourly, usage_daily, price_overrides");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    db.close();
+    schema.close();
+  }
+}
