@@ -78,6 +78,7 @@ public final class TestGateway implements AutoCloseable {
     private dev.tollgate.pricing.PricingConfig pricing = dev.tollgate.pricing.PricingConfig.ofDefaults();
     private dev.tollgate.budgets.BudgetsConfig budgets = dev.tollgate.budgets.BudgetsConfig.ofDefaults();
     private dev.tollgate.alerts.AlertsConfig alerts = dev.tollgate.alerts.AlertsConfig.ofDefaults();
+    private Optional<StoreConfig> store = Optional.empty();
 
     private Builder(Path dataDir) {
       this.dataDir = requireNonNull(dataDir, "dataDir");
@@ -152,6 +153,12 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** Another store than the DuckDB file in the data directory, e.g. a PostgreSQL schema ({@link PostgresSchema#url()}). */
+    public Builder store(StoreConfig store) {
+      this.store = Optional.of(requireNonNull(store, "store"));
+      return this;
+    }
+
     public Builder eventLoops(int eventLoops) {
       this.eventLoops = eventLoops;
       return this;
@@ -164,9 +171,9 @@ public final class TestGateway implements AutoCloseable {
       models.addAll(extraModels);
       TollgateConfig config = new TollgateConfig(
           new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
-          StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")),
+          store.orElseGet(() -> StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb"))),
           auth.apply(new AuthConfig(Optional.of(MASTER_KEY)).withFastPasswordHashing()),
-          mock, defaults.usage(), upstream, defaults.log(), models, pricing, routing, cache, budgets, alerts, defaults.redis());
+          mock, store.isPresent() ? defaults.usage().withJournalDir(dataDir.resolve("journal")) : defaults.usage(), upstream, defaults.log(), models, pricing, routing, cache, budgets, alerts, defaults.redis());
       return new TestGateway(Tollgate.start(config, clock, java.util.function.UnaryOperator.identity(), admission, sleepers));
     }
   }
