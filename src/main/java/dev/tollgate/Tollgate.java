@@ -2,6 +2,10 @@ package dev.tollgate;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tollgate.analytics.AnalyticsRoutes;
+import dev.tollgate.analytics.AnomalyDetector;
+import dev.tollgate.analytics.AnomalyStore;
+import dev.tollgate.analytics.CostAnalytics;
 import dev.tollgate.auth.KeyRoutes;
 import dev.tollgate.auth.KeyService;
 import dev.tollgate.common.EventBus;
@@ -26,6 +30,8 @@ import dev.tollgate.providers.MockProvider;
 import dev.tollgate.providers.OpenAiCompatibleProvider;
 import dev.tollgate.providers.ProviderClient;
 import dev.tollgate.storage.Database;
+import dev.tollgate.storage.DuckDbAnalyticsStore;
+import dev.tollgate.storage.DuckDbAnomalyStore;
 import dev.tollgate.storage.DuckDbKeyStore;
 import dev.tollgate.storage.DuckDbPriceOverrideStore;
 import dev.tollgate.storage.DuckDbUsageStore;
@@ -73,13 +79,14 @@ public final class Tollgate implements AutoCloseable {
   private final UsageStore usageStore;
   private final UsageWriter usageWriter;
   private final Optional<String> generatedMasterKey;
+  private AnomalyDetector anomalyDetector;
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile int port;
 
   /** Everything the routes need; shared by all verticles. */
   public record Services(TollgateConfig config, KeyService keys, ModelCatalog catalog, UsageStore usageStore,
                          UsageWriter usageWriter, Pricing pricing, EventBus events, Metrics metrics, Clock clock,
-                         AtomicBoolean started) {}
+                         AtomicBoolean started, CostAnalytics analytics, AnomalyStore anomalies) {}
 
   private Tollgate(TollgateConfig config, Vertx vertx, Database db, KeyService keys, UsageStore usageStore,
                    UsageWriter usageWriter, Optional<String> generatedMasterKey) {
@@ -122,8 +129,11 @@ public final class Tollgate implements AutoCloseable {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops())
         .setPreferNativeTransport(true));
     Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated);
+    DuckDbAnalyticsStore analyticsStore = new DuckDbAnalyticsStore(db);
+    AnomalyStore anomalies = new DuckDbAnomalyStore(db);
+    tollgate.anomalyDetector = new AnomalyDetector(analyticsStore, anomalies, events, config.analytics(), clock).start();
     Services services = new Services(config, keys, new ModelCatalog(config.models()), usageStore, writer, pricing, events, metrics,
-        clock, tollgate.started);
+        clock, tollgate.started, new CostAnalytics(analyticsStore, clock), anomalies);
     try {
       tollgate.deploy(services);
     } catch (RuntimeException e) {
@@ -200,6 +210,7 @@ public final class Tollgate implements AutoCloseable {
     new KeyRoutes(s.keys(), s.clock()).register(router);
     new UsageRoutes(s.usageStore()).register(router);
     new PriceRoutes(s.pricing(), s.config().models(), s.clock()).register(router);
+    new AnalyticsRoutes(s.analytics(), s.anomalies()).register(router);
     return router;
   }
 
@@ -254,6 +265,9 @@ public final class Tollgate implements AutoCloseable {
       vertx.close().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("stopping the HTTP layer: {}", e.toString());
+    }
+    if (anomalyDetector != null) {
+      anomalyDetector.close();
     }
     usageWriter.close();
     usageStore.close();

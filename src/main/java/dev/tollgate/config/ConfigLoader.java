@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tollgate.analytics.AnalyticsConfig;
 import dev.tollgate.common.ConfigException;
 import dev.tollgate.common.Durations;
 import dev.tollgate.pricing.PricingConfig;
@@ -44,17 +45,18 @@ public final class ConfigLoader {
       "upstream.max-connections-per-host", "upstream.connect-timeout", "upstream.request-timeout",
       "log.format", "log.level");
 
-  private static final Map<String, Set<String>> SECTIONS = Map.of(
-      "server", Set.of("host", "port", "body-limit", "event-loops"),
-      "store", Set.of("url"),
-      "auth", Set.of("master-key"),
-      "mock", Set.of("latency", "chunk-delay"),
-      "usage", Set.of("queue-capacity", "batch-size", "flush-interval", "journal-dir", "fsync-interval"),
-      "upstream", Set.of("max-connections-per-host", "connect-timeout", "request-timeout"),
-      "log", Set.of("format", "level"),
-      "models", Set.of(),
-      "providers", Set.of(),
-      "pricing", Set.of());
+  private static final Map<String, Set<String>> SECTIONS = Map.ofEntries(
+      Map.entry("server", Set.of("host", "port", "body-limit", "event-loops")),
+      Map.entry("store", Set.of("url")),
+      Map.entry("auth", Set.of("master-key")),
+      Map.entry("mock", Set.of("latency", "chunk-delay")),
+      Map.entry("usage", Set.of("queue-capacity", "batch-size", "flush-interval", "journal-dir", "fsync-interval")),
+      Map.entry("upstream", Set.of("max-connections-per-host", "connect-timeout", "request-timeout")),
+      Map.entry("log", Set.of("format", "level")),
+      Map.entry("models", Set.of()),
+      Map.entry("providers", Set.of()),
+      Map.entry("pricing", Set.of()),
+      Map.entry("analytics", AnalyticsConfig.KEYS));
   private static final Set<String> MODEL_KEYS = Set.of("name", "provider", "model", "base-url", "api-key", "headers",
       "deployment", "api-version", "entra-token", "anthropic-version", "max-tokens", "organization", "project");
   /** Keys of a {@code providers.<name>} entry: a model's keys minus name/provider/model, plus the advertised models. */
@@ -136,7 +138,8 @@ public final class ConfigLoader {
             upstream.duration("request-timeout", d.upstream().requestTimeout())),
         new TollgateConfig.LogConfig(log.string("format", d.log().format()), log.string("level", d.log().level())),
         models(root.get("models"), providers(root.get("providers")), d.models()),
-        PricingConfig.parse(root.get("pricing")));
+        PricingConfig.parse(root.get("pricing")),
+        AnalyticsConfig.parse(root.get("analytics")));
   }
 
   /** Defaults for one provider from the {@code providers:} section. */

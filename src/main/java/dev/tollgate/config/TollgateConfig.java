@@ -2,6 +2,7 @@ package dev.tollgate.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tollgate.analytics.AnalyticsConfig;
 import dev.tollgate.common.ConfigException;
 import dev.tollgate.pricing.PricingConfig;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ public record TollgateConfig(
     UpstreamConfig upstream,
     LogConfig log,
     List<ModelConfig> models,
-    PricingConfig pricing) {
+    PricingConfig pricing,
+    AnalyticsConfig analytics) {
 
   public TollgateConfig {
     requireNonNull(server, "server");
@@ -36,6 +38,7 @@ public record TollgateConfig(
     requireNonNull(upstream, "upstream");
     requireNonNull(log, "log");
     requireNonNull(pricing, "pricing");
+    requireNonNull(analytics, "analytics");
     models = List.copyOf(models);
     Set<String> names = new HashSet<>();
     for (int i = 0; i < models.size(); i++) {
@@ -48,35 +51,39 @@ public record TollgateConfig(
   public static TollgateConfig ofDefaults() {
     return new TollgateConfig(ServerConfig.ofDefaults(), StoreConfig.ofDefaults(), AuthConfig.ofDefaults(),
         MockConfig.ofDefaults(), UsageConfig.ofDefaults(), UpstreamConfig.ofDefaults(), LogConfig.ofDefaults(),
-        ModelConfig.defaultMockModels(), PricingConfig.ofDefaults());
+        ModelConfig.defaultMockModels(), PricingConfig.ofDefaults(), AnalyticsConfig.ofDefaults());
   }
 
   public TollgateConfig withServer(ServerConfig server) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, analytics);
   }
 
   public TollgateConfig withStore(StoreConfig store) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, analytics);
   }
 
   public TollgateConfig withAuth(AuthConfig auth) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, analytics);
   }
 
   public TollgateConfig withMock(MockConfig mock) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, analytics);
   }
 
   public TollgateConfig withUsage(UsageConfig usage) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, analytics);
   }
 
   public TollgateConfig withPricing(PricingConfig pricing) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, analytics);
+  }
+
+  public TollgateConfig withAnalytics(AnalyticsConfig analytics) {
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, analytics);
   }
 
   public TollgateConfig withModels(List<ModelConfig> models) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, analytics);
   }
 
   /** {@code server.*}: where the gateway listens. */

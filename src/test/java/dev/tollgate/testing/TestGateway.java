@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.tollgate.Tollgate;
+import dev.tollgate.analytics.AnalyticsConfig;
 import dev.tollgate.auth.KeyService;
 import dev.tollgate.config.ModelConfig;
 import dev.tollgate.config.TollgateConfig;
@@ -67,6 +68,7 @@ public final class TestGateway implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private int eventLoops = 1;
     private UpstreamConfig upstream = UpstreamConfig.ofDefaults();
+    private AnalyticsConfig analytics = AnalyticsConfig.ofDefaults();
 
     private Builder(Path dataDir) {
       this.dataDir = requireNonNull(dataDir, "dataDir");
@@ -98,6 +100,11 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    public Builder analytics(AnalyticsConfig analytics) {
+      this.analytics = requireNonNull(analytics, "analytics");
+      return this;
+    }
+
     public Builder eventLoops(int eventLoops) {
       this.eventLoops = eventLoops;
       return this;
@@ -112,7 +119,7 @@ public final class TestGateway implements AutoCloseable {
           new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
           StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")),
           new AuthConfig(Optional.of(MASTER_KEY)),
-          mock, defaults.usage(), upstream, defaults.log(), models, defaults.pricing());
+          mock, defaults.usage(), upstream, defaults.log(), models, defaults.pricing(), analytics);
       return new TestGateway(Tollgate.start(config, clock));
     }
   }
