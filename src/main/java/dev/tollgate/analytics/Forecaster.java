@@ -22,8 +22,9 @@ import java.util.List;
  *       so a single spike day does not tilt it.</li>
  *   <li>Each remaining day = max(0, trend) × its weekday factor; today counts what is left of its expected
  *       spend beyond what was already spent.</li>
- *   <li>Interval: ±{@value #Z90} × residual standard deviation × √(days left), clamped below at what has
- *       been spent: roughly a 90 % interval when residuals are independent.</li>
+ *   <li>Interval: ±{@value #Z90} standard deviations of the remaining sum, counting each day's own noise and
+ *       the uncertainty of the trend's level and slope (the regression formulas, with the deseasonalised
+ *       residuals' spread), clamped below at what has been spent: roughly a 90 % interval.</li>
  * </ol>
  */
 public final class Forecaster {
@@ -85,28 +86,40 @@ public final class Forecaster {
       }
       intercept = median(level);
     }
-    // in-sample residuals give the spread of one day around the model
+    // residuals of the deseasonalised fit give the spread of one day around the trend
     double sumSq = 0;
     for (int i = 0; i < n; i++) {
-      double fit = Math.max(0, intercept + slope * i) * factors[dow(firstDay.plusDays(fitFrom + i))];
-      double r = history[fitFrom + i] - fit;
+      double fit = intercept + slope * i;
+      double r = history[fitFrom + i] / factors[dow(firstDay.plusDays(fitFrom + i))] - fit;
       sumSq += r * r;
     }
-    double sigma = n > 1 ? Math.sqrt(sumSq / (n - 1)) : 0;
-
+    double sigma = n > 2 ? Math.sqrt(sumSq / (n - 2)) : 0;
+    double xMean = (n - 1) / 2.0;
+    double sxx = 0;
+    for (int i = 0; i < n; i++) {
+      sxx += (i - xMean) * (i - xMean);
+    }
     List<DayForecast> days = new ArrayList<>();
     double future = 0;
+    double noise = 0;     // sum of f^2: each future day's own noise
+    double level = 0;     // sum of f: the uncertainty of the trend's level
+    double tilt = 0;      // sum of f * (x - mean x): the uncertainty of its slope
     long horizon = ChronoUnit.DAYS.between(today, periodEnd);
     for (int k = 0; k < horizon; k++) {
       LocalDate d = today.plusDays(k);
       int index = history.length + k - fitFrom;
-      double expected = n == 0 ? 0 : Math.max(0, intercept + slope * index) * factors[dow(d)];
+      double f = factors[dow(d)];
+      noise += f * f;
+      level += f;
+      tilt += f * (index - xMean);
+      double expected = n == 0 ? 0 : Math.max(0, intercept + slope * index) * f;
       double add = k == 0 ? Math.max(0, expected - todaySoFar) : expected;
       future += add;
       days.add(new DayForecast(d, Math.round(k == 0 ? todaySoFar + add : add)));
     }
     long projected = actual + Math.round(future);
-    long half = Math.round(Z90 * sigma * Math.sqrt(horizon));
+    double variance = noise + (n > 0 ? level * level / n : 0) + (sxx > 0 ? tilt * tilt / sxx : 0);
+    long half = Math.round(Z90 * sigma * Math.sqrt(variance));
     return new Result(actual, projected, Math.max(actual, projected - half), projected + half, factors,
         Math.round(slope), history.length, days);
   }
