@@ -30,12 +30,12 @@ public final class TimeBuckets {
   public static TimeBuckets of(Instant from, Instant to, Bucket bucket, ZoneId zone, int max) {
     List<Instant> starts = new ArrayList<>();
     LocalDateTime cur = bucket.truncate(LocalDateTime.ofInstant(from, zone));
+    // Minutes and hours step in instant time, so the repeated hour when clocks go back is its own bucket;
+    // days, weeks and months step in local time (a local day may last 23 or 25 hours).
+    Duration fixed = bucket == Bucket.MINUTE ? Duration.ofMinutes(1) : bucket == Bucket.HOUR ? Duration.ofHours(1) : null;
+    Instant s = cur.atZone(zone).toInstant();
     Instant last = Instant.MIN;
-    while (true) {
-      Instant s = cur.atZone(zone).toInstant();
-      if (!s.isBefore(to) && !starts.isEmpty()) {
-        break;
-      }
+    while (s.isBefore(to) || starts.isEmpty()) {
       if (s.isAfter(last)) { // a DST gap can map two local starts onto one instant
         starts.add(s);
         last = s;
@@ -44,7 +44,12 @@ public final class TimeBuckets {
         throw new dev.tollgate.common.InvalidRequestException("bucket", "bucket: '" + bucket.param() + "' gives more than "
             + max + " buckets from " + from + " to " + to + " (expected: a larger bucket or a shorter range)", "too_many_buckets");
       }
-      cur = bucket.next(cur);
+      if (fixed != null) {
+        s = s.plus(fixed);
+      } else {
+        cur = bucket.next(cur);
+        s = cur.atZone(zone).toInstant();
+      }
     }
     return new TimeBuckets(List.copyOf(starts), to, slotFor(bucket, zone, from, to));
   }
