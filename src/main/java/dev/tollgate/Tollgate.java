@@ -38,6 +38,7 @@ import dev.tollgate.storage.DuckDbUsageStore;
 import dev.tollgate.usage.UsageRoutes;
 import dev.tollgate.usage.UsageStore;
 import dev.tollgate.usage.UsageWriter;
+import dev.tollgate.web.AccessLog;
 import dev.tollgate.web.AdminGuard;
 import dev.tollgate.web.HealthRoutes;
 import dev.tollgate.web.HttpRoutes;
@@ -202,6 +203,9 @@ public final class Tollgate implements AutoCloseable {
     Metering metering = new Metering(s.pricing(), s.usageWriter(), s.events(), s.clock());
     GatewayRoutes gateway = new GatewayRoutes(s.keys(), s.catalog(), providers, metering, s.clock());
     Router router = HttpRoutes.base(vertx, s.config().server().bodyLimitBytes(), gateway::recordFailure);
+    if (s.config().log().access()) {
+      AccessLog.register(router);
+    }
     HealthRoutes.register(router, VERSION, s.started()::get, s.usageWriter()::storeHealthy, s.usageWriter()::stats);
     MetricsRoutes.register(router, s.metrics());
     gateway.register(router);

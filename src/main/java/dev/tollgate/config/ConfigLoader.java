@@ -43,7 +43,7 @@ public final class ConfigLoader {
       "store.url", "auth.master-key", "mock.latency", "mock.chunk-delay",
       "usage.queue-capacity", "usage.batch-size", "usage.flush-interval", "usage.journal-dir", "usage.fsync-interval",
       "upstream.max-connections-per-host", "upstream.connect-timeout", "upstream.request-timeout",
-      "log.format", "log.level");
+      "log.format", "log.level", "log.access");
 
   private static final Map<String, Set<String>> SECTIONS = Map.ofEntries(
       Map.entry("server", Set.of("host", "port", "body-limit", "event-loops")),
@@ -52,7 +52,7 @@ public final class ConfigLoader {
       Map.entry("mock", Set.of("latency", "chunk-delay")),
       Map.entry("usage", Set.of("queue-capacity", "batch-size", "flush-interval", "journal-dir", "fsync-interval")),
       Map.entry("upstream", Set.of("max-connections-per-host", "connect-timeout", "request-timeout")),
-      Map.entry("log", Set.of("format", "level")),
+      Map.entry("log", Set.of("format", "level", "access")),
       Map.entry("models", Set.of()),
       Map.entry("providers", Set.of()),
       Map.entry("pricing", Set.of()),
@@ -136,7 +136,8 @@ public final class ConfigLoader {
             upstream.integer("max-connections-per-host", d.upstream().maxConnectionsPerHost()),
             upstream.duration("connect-timeout", d.upstream().connectTimeout()),
             upstream.duration("request-timeout", d.upstream().requestTimeout())),
-        new TollgateConfig.LogConfig(log.string("format", d.log().format()), log.string("level", d.log().level())),
+        new TollgateConfig.LogConfig(log.string("format", d.log().format()), log.string("level", d.log().level()),
+            log.bool("access", d.log().access())),
         models(root.get("models"), providers(root.get("providers")), d.models()),
         PricingConfig.parse(root.get("pricing")),
         AnalyticsConfig.parse(root.get("analytics")));
@@ -434,6 +435,18 @@ public final class ConfigLoader {
 
     String string(String k, String fallback) {
       return optionalString(k).orElse(fallback);
+    }
+
+    boolean bool(String k, boolean fallback) {
+      Optional<String> v = optionalString(k);
+      if (v.isEmpty()) {
+        return fallback;
+      }
+      return switch (v.get().trim()) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new ConfigException(key(k), v.get(), "true or false");
+      };
     }
 
     int integer(String k, int fallback) {

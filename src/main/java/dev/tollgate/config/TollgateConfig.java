@@ -268,8 +268,17 @@ public record TollgateConfig(
     }
   }
 
-  /** {@code log.*}. */
-  public record LogConfig(String format, String level) {
+  /**
+   * {@code log.*}.
+   *
+   * @param access one structured line per HTTP request (request id, method, path, status, duration; never
+   *     headers, keys or bodies) on the {@code tollgate.access} logger
+   */
+  public record LogConfig(String format, String level, boolean access) {
+    public LogConfig(String format, String level) {
+      this(format, level, false);
+    }
+
     public LogConfig {
       if (!Set.of("text", "json").contains(format)) {
         throw new ConfigException("log.format", format, "text or json");

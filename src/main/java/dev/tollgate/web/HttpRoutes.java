@@ -62,7 +62,8 @@ public final class HttpRoutes {
     } else {
       error = ErrorMapping.of(Web.unwrap(failure));
       if (error.status() >= 500 && error.status() != 502 && error.status() != 504) {
-        log.error("request {} failed: {} {}", Web.requestId(ctx), ctx.request().method(), ctx.request().path(), failure);
+        log.atError().addKeyValue(Web.REQUEST_ID_FIELD, Web.requestId(ctx)).setCause(failure)
+            .log("request {} failed: {} {}", Web.requestId(ctx), ctx.request().method(), ctx.request().path());
       }
     }
     render(ctx, error, onFailure);

@@ -69,6 +69,7 @@ public final class TestGateway implements AutoCloseable {
     private int eventLoops = 1;
     private UpstreamConfig upstream = UpstreamConfig.ofDefaults();
     private AnalyticsConfig analytics = AnalyticsConfig.ofDefaults();
+    private TollgateConfig.LogConfig log = TollgateConfig.LogConfig.ofDefaults();
 
     private Builder(Path dataDir) {
       this.dataDir = requireNonNull(dataDir, "dataDir");
@@ -100,6 +101,11 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    public Builder log(TollgateConfig.LogConfig log) {
+      this.log = requireNonNull(log, "log");
+      return this;
+    }
+
     public Builder analytics(AnalyticsConfig analytics) {
       this.analytics = requireNonNull(analytics, "analytics");
       return this;
@@ -119,7 +125,7 @@ public final class TestGateway implements AutoCloseable {
           new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
           StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")),
           new AuthConfig(Optional.of(MASTER_KEY)),
-          mock, defaults.usage(), upstream, defaults.log(), models, defaults.pricing(), analytics);
+          mock, defaults.usage(), upstream, log, models, defaults.pricing(), analytics);
       return new TestGateway(Tollgate.start(config, clock));
     }
   }
