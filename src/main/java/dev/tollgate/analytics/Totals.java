@@ -5,10 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.tollgate.usage.TokenUsage;
 
 /**
- * Aggregates over a set of ledger rows. A request is counted once, by its first attempt; cost, tokens,
- * errors and latency count every attempt (each attempt was paid for, or failed, on its own).
+ * Aggregates over a set of ledger rows. A request is counted once, by its first attempt (the gateway numbers
+ * attempts from 0; retries and fallbacks are 1, 2, ...); cost, tokens, errors and latency count every attempt
+ * (each attempt was paid for, or failed, on its own).
  *
- * @param requests distinct requests (rows with {@code attempt = 1})
+ * @param requests distinct requests (rows with {@code attempt = 0})
  * @param attempts ledger rows (requests plus retries and fallbacks)
  * @param errors attempts with status >= 400
  * @param fallbacks attempts flagged {@code FALLBACK_USED}
