@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 /** {@code tollgate <command>}. Commands that read or change state go through the running server's API. */
 @Command(name = "tollgate", mixinStandardHelpOptions = true, version = "tollgate 0.1.0",
     description = "Self-hosted LLM gateway and cost-operations platform.",
-    subcommands = {ServeCommand.class, ConfigCommand.class, KeysCommand.class, UsageCommand.class, PricingCommand.class})
+    subcommands = {ServeCommand.class, ConfigCommand.class, KeysCommand.class, UsageCommand.class, PricingCommand.class,
+        ReportCommand.class})
 public final class Cli implements Runnable {
   private static volatile boolean keepRunning;
 
