@@ -15,6 +15,11 @@ import java.util.Optional;
 public interface AnalyticsStore {
   Totals totals(Slice slice);
 
+  /** Just spend and requests: what a comparison with the previous period needs (two columns, not seventeen). */
+  Spend spend(Slice slice);
+
+  record Spend(long costNanos, long requests) {}
+
   /** Totals per value of {@code by}, every group (the caller folds the tail into "other"). */
   List<Group> breakdown(Slice slice, Dimension by);
 

@@ -131,6 +131,13 @@ public final class AnomalyDetector implements AutoCloseable {
   public synchronized void close() {
     if (scheduler != null) {
       scheduler.shutdownNow();
+      try { // a scan in progress finishes its query before the database closes
+        if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+          log.warn("anomaly detector still running after 10 s at shutdown");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       scheduler = null;
     }
   }

@@ -39,10 +39,10 @@ public final class CostAnalytics {
     return clock.instant();
   }
 
-  public record Summary(Totals current, Totals previous) {}
+  public record Summary(Totals current, AnalyticsStore.Spend previous) {}
 
   public Summary summary(Slice current, Slice previous) {
-    return new Summary(store.totals(current), store.totals(previous));
+    return new Summary(store.totals(current), store.spend(previous));
   }
 
   /**

@@ -82,6 +82,16 @@ public final class DuckDbAnalyticsStore implements AnalyticsStore {
   }
 
   @Override
+  public Spend spend(Slice slice) {
+    List<Object> args = new ArrayList<>();
+    String sql = "SELECT coalesce(sum(cost_nanos), 0)::BIGINT, count(*) FILTER (WHERE attempt = 0) FROM usage WHERE " + where(slice, args);
+    return query(sql, args, rs -> {
+      rs.next();
+      return new Spend(rs.getLong(1), rs.getLong(2));
+    });
+  }
+
+  @Override
   public List<Group> breakdown(Slice slice, Dimension by) {
     List<Object> args = new ArrayList<>();
     String col = column(by);
