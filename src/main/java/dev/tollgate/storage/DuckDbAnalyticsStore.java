@@ -65,7 +65,7 @@ public final class DuckDbAnalyticsStore implements AnalyticsStore {
       case KEY -> "key_id";
       case USER -> "user_id";
       case TAG -> "tags";
-      case STATUS -> "CAST(status AS VARCHAR)";
+      case STATUS -> "status"; // grouped as an integer; read back as text
       case DEPLOYMENT -> "deployment";
       case ENDPOINT -> "endpoint";
     };
