@@ -37,5 +37,6 @@ TABLE="$WORK/table.md"
   echo "(\`bench/generate-ledger.sh\`, 75 days ending $END_DATE), warm: 3 calls first, then the median, p90 and max of $RUNS."
   echo
   cat "$TABLE"
+  cat bench/ANALYTICS-notes.md
 } > bench/ANALYTICS.md
 echo "wrote bench/ANALYTICS.md" >&2
