@@ -6,10 +6,10 @@ import dev.tollgate.usage.TokenUsage;
 
 /**
  * Aggregates over a set of ledger rows. A request is counted once, by its first attempt (the gateway numbers
- * attempts from 0; retries and fallbacks are 1, 2, ...); cost, tokens, errors and latency count every attempt
- * (each attempt was paid for, or failed, on its own).
+ * attempts 1..n, retries and fallbacks included; ledgers written before retries existed have a single attempt
+ * 0); cost, tokens, errors and latency count every attempt (each attempt was paid for, or failed, on its own).
  *
- * @param requests distinct requests (rows with {@code attempt = 0})
+ * @param requests distinct requests (rows with {@code attempt <= 1})
  * @param attempts ledger rows (requests plus retries and fallbacks)
  * @param errors attempts with status >= 400
  * @param fallbacks attempts flagged {@code FALLBACK_USED}

@@ -30,7 +30,7 @@ import java.util.Optional;
  */
 public final class DuckDbAnalyticsStore implements AnalyticsStore {
   private static final String TOTALS = """
-      count(*) FILTER (WHERE attempt = 0),
+      count(*) FILTER (WHERE attempt <= 1),
       count(*),
       count(*) FILTER (WHERE status >= 400),
       count(*) FILTER (WHERE contains(flags, 'FALLBACK_USED')),
@@ -84,7 +84,7 @@ public final class DuckDbAnalyticsStore implements AnalyticsStore {
   @Override
   public Spend spend(Slice slice) {
     List<Object> args = new ArrayList<>();
-    String sql = "SELECT coalesce(sum(cost_nanos), 0)::BIGINT, count(*) FILTER (WHERE attempt = 0) FROM usage WHERE " + where(slice, args);
+    String sql = "SELECT coalesce(sum(cost_nanos), 0)::BIGINT, count(*) FILTER (WHERE attempt <= 1) FROM usage WHERE " + where(slice, args);
     return query(sql, args, rs -> {
       rs.next();
       return new Spend(rs.getLong(1), rs.getLong(2));
@@ -120,7 +120,7 @@ public final class DuckDbAnalyticsStore implements AnalyticsStore {
     List<Object> args = new ArrayList<>();
     String group = by.map(DuckDbAnalyticsStore::column).orElse("''");
     String sql = "SELECT epoch_us(started_at) // " + slotMicros + " AS s, " + group + " AS g,"
-        + " coalesce(sum(cost_nanos), 0)::BIGINT, count(*) FILTER (WHERE attempt = 0), count(*) FILTER (WHERE status >= 400),"
+        + " coalesce(sum(cost_nanos), 0)::BIGINT, count(*) FILTER (WHERE attempt <= 1), count(*) FILTER (WHERE status >= 400),"
         + " coalesce(sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens + audio_input_tokens"
         + " + image_input_tokens), 0)::BIGINT, coalesce(sum(output_tokens + audio_output_tokens), 0)::BIGINT"
         + " FROM usage WHERE " + where(slice, args) + " GROUP BY s, g";

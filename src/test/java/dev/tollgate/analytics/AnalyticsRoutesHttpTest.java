@@ -37,7 +37,7 @@ class AnalyticsRoutesHttpTest {
     rows.add(row().id("r1").key("key_a1").project("proj_a1").model("gpt-4o").cost(3 * USD).user("alice").tags("team:x")
         .at("2026-11-02T10:00:00Z").latency(100).build());
     rows.add(row().id("r2").key("key_a1").project("proj_a1").model("gpt-4o").cost(0).status(500).at("2026-11-03T10:00:00Z").build());
-    rows.add(row().id("r2").attempt(1).key("key_a1").project("proj_a1").model("gpt-4o").served("claude-haiku-4-5")
+    rows.add(row().id("r2").attempt(2).key("key_a1").project("proj_a1").model("gpt-4o").served("claude-haiku-4-5")
         .provider("anthropic").flags(UsageFlag.FALLBACK_USED).cost(USD).at("2026-11-03T10:00:01Z").build());
     rows.add(row().id("r3").key("key_a2").project("proj_a2").model("gpt-4o-mini").cost(USD / 2).saved(2 * USD)
         .flags(UsageFlag.CACHE_HIT).at("2026-11-04T23:30:00Z").build()); // 00:30 on Nov 5 in Berlin

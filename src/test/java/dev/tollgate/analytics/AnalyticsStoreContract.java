@@ -32,7 +32,7 @@ public abstract class AnalyticsStoreContract {
     append(List.of(
         row().id("a").key("k1").model("m1").cost(100).tokens(10, 1).latency(100).tags("t1", "t2").user("u1").at(T).build(),
         row().id("b").key("k1").model("m1").cost(0).status(500).at(T.plusSeconds(60)).build(),
-        row().id("b").attempt(1).key("k1").model("m1").served("m2").cost(50).flags(UsageFlag.FALLBACK_USED).at(T.plusSeconds(61)).build(),
+        row().id("b").attempt(2).key("k1").model("m1").served("m2").cost(50).flags(UsageFlag.FALLBACK_USED).at(T.plusSeconds(61)).build(),
         row().id("c").org("org_b").project("proj_b").key("k2").model("m2").cost(7).saved(70).flags(UsageFlag.CACHE_HIT)
             .at(T.plus(Duration.ofMinutes(90))).build()));
   }

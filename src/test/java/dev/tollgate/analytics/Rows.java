@@ -16,7 +16,7 @@ final class Rows {
   private static final AtomicInteger IDS = new AtomicInteger();
 
   private String requestId;
-  private int attempt = 0;
+  private int attempt = 1;
   private Instant at = Instant.parse("2026-11-10T12:00:00Z");
   private Optional<Long> ttftMillis = Optional.empty();
   private long latencyMillis = 100;

@@ -22,7 +22,7 @@ import java.util.Random;
  * biggest org has ~40 % of the traffic); 20 models from 8 providers with their list prices and weights;
  * lognormal input (median ~800) and output (median ~250) tokens; prompt-cache reads on a quarter of the
  * OpenAI/Anthropic rows; reasoning tokens on reasoning models; 3 % response-cache hits (cost 0, savings
- * recorded); 4 % errors, of which 429 and 500 are retried (a second attempt row numbered 1 after the gateway's first attempt 0, half of them on a fallback
+ * recorded); 4 % errors, of which 429 and 500 are retried (a second attempt row, numbered 2 like the gateway does, half of them on a fallback
  * flagged {@code FALLBACK_USED}); 70 % of rows carry an end user; six tag combinations. Deterministic for a
  * given seed (DuckDB's {@code setseed}) up to DuckDB's parallel evaluation order.
  *
@@ -86,7 +86,7 @@ public final class GenerateLedger {
         }
       }
       st.execute("CHECKPOINT");
-      try (var rs = st.executeQuery("SELECT count(*), count(*) FILTER (WHERE attempt = 0), sum(cost_nanos) FROM usage")) {
+      try (var rs = st.executeQuery("SELECT count(*), count(*) FILTER (WHERE attempt = 1), sum(cost_nanos) FROM usage")) {
         rs.next();
         System.out.printf(Locale.ROOT, "%s: %,d rows (%,d requests), total cost %s USD, %,d bytes, %.1f s%n", file,
             rs.getLong(1), rs.getLong(2), dev.tollgate.common.Money.usd(rs.getLong(3)), Files.size(file),
@@ -172,11 +172,11 @@ public final class GenerateLedger {
             u8 < 0.03 AS cache_hit
           FROM b JOIN gen_pick p ON p.slot = floor(b.u6 * 1000)::INT JOIN gen_models m ON m.idx = p.idx),
         x AS (
-          SELECT r.*, unnest(CASE WHEN s0 IN (429, 500) THEN [0, 1] ELSE [0] END) AS attempt FROM r),
+          SELECT r.*, unnest(CASE WHEN s0 IN (429, 500) THEN [1, 2] ELSE [1] END) AS attempt FROM r),
         y AS (
           SELECT x.*,
-            CASE WHEN attempt = 1 THEN 200 ELSE s0 END AS status,
-            (attempt = 1 AND u9 < 0.5) AS fallback,
+            CASE WHEN attempt = 2 THEN 200 ELSE s0 END AS status,
+            (attempt = 2 AND u9 < 0.5) AS fallback,
             model LIKE 'text-embedding%%' AS embed,
             (provider IN ('openai', 'anthropic', 'azure') AND u12 < 0.25 AND model NOT LIKE 'text-embedding%%') AS cached_prompt
           FROM x),
@@ -199,9 +199,9 @@ public final class GenerateLedger {
         SELECT
           'gen-%d-' || i AS request_id,
           attempt,
-          ts + to_milliseconds(attempt * 1500) AS started_at,
-          CASE WHEN stream AND status < 400 THEN ts + to_milliseconds(attempt * 1500 + latency_ms * (0.15 + 0.2 * u1)) END AS first_token_at,
-          ts + to_milliseconds(attempt * 1500 + latency_ms) AS ended_at,
+          ts + to_milliseconds((attempt - 1) * 1500) AS started_at,
+          CASE WHEN stream AND status < 400 THEN ts + to_milliseconds((attempt - 1) * 1500 + latency_ms * (0.15 + 0.2 * u1)) END AS first_token_at,
+          ts + to_milliseconds((attempt - 1) * 1500 + latency_ms) AS ended_at,
           'key_' || lpad(k::VARCHAR, 4, '0') AS key_id,
           CASE WHEN u8 < 0.7 THEN 'user-' || floor(pow(u9, 2) * 5000)::INT END AS user_id,
           %s AS tags,
