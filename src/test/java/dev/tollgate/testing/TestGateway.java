@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.tollgate.Tollgate;
+import dev.tollgate.analytics.AnalyticsConfig;
 import dev.tollgate.auth.KeyService;
 import dev.tollgate.cache.CacheConfig;
 import dev.tollgate.gateway.Admission;
@@ -78,6 +79,8 @@ public final class TestGateway implements AutoCloseable {
     private dev.tollgate.pricing.PricingConfig pricing = dev.tollgate.pricing.PricingConfig.ofDefaults();
     private dev.tollgate.budgets.BudgetsConfig budgets = dev.tollgate.budgets.BudgetsConfig.ofDefaults();
     private dev.tollgate.alerts.AlertsConfig alerts = dev.tollgate.alerts.AlertsConfig.ofDefaults();
+    private AnalyticsConfig analytics = AnalyticsConfig.ofDefaults();
+    private TollgateConfig.LogConfig log = TollgateConfig.LogConfig.ofDefaults();
 
     private Builder(Path dataDir) {
       this.dataDir = requireNonNull(dataDir, "dataDir");
@@ -152,6 +155,16 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    public Builder log(TollgateConfig.LogConfig log) {
+      this.log = requireNonNull(log, "log");
+      return this;
+    }
+
+    public Builder analytics(AnalyticsConfig analytics) {
+      this.analytics = requireNonNull(analytics, "analytics");
+      return this;
+    }
+
     public Builder eventLoops(int eventLoops) {
       this.eventLoops = eventLoops;
       return this;
@@ -166,7 +179,7 @@ public final class TestGateway implements AutoCloseable {
           new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
           StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")),
           auth.apply(new AuthConfig(Optional.of(MASTER_KEY)).withFastPasswordHashing()),
-          mock, defaults.usage(), upstream, defaults.log(), models, pricing, routing, cache, budgets, alerts, defaults.redis());
+          mock, defaults.usage(), upstream, log, models, pricing, routing, cache, budgets, alerts, defaults.redis(), analytics);
       return new TestGateway(Tollgate.start(config, clock, java.util.function.UnaryOperator.identity(), admission, sleepers));
     }
   }
