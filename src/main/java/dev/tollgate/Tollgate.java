@@ -7,6 +7,11 @@ import dev.tollgate.alerts.Alerts;
 import dev.tollgate.audit.AuditLog;
 import dev.tollgate.audit.AuditRoutes;
 import dev.tollgate.auth.ApiKey;
+import dev.tollgate.analytics.AnalyticsRoutes;
+import dev.tollgate.analytics.AnomalyDetector;
+import dev.tollgate.analytics.AnalyticsStore;
+import dev.tollgate.analytics.AnomalyStore;
+import dev.tollgate.analytics.CostAnalytics;
 import dev.tollgate.auth.KeyRoutes;
 import dev.tollgate.auth.Ownership;
 import dev.tollgate.budgets.AdmissionControl;
@@ -70,6 +75,7 @@ import dev.tollgate.tenancy.User;
 import dev.tollgate.usage.UsageRoutes;
 import dev.tollgate.usage.UsageStore;
 import dev.tollgate.usage.UsageWriter;
+import dev.tollgate.web.AccessLog;
 import dev.tollgate.web.AdminGuard;
 import dev.tollgate.web.HealthRoutes;
 import dev.tollgate.web.HttpRoutes;
@@ -118,6 +124,7 @@ public final class Tollgate implements AutoCloseable {
   private final Budgets budgets;
   private final Optional<Redis> redis;
   private final Optional<Invalidation> invalidation;
+  private AnomalyDetector anomalyDetector;
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile Services services;
   private volatile int port;
@@ -127,7 +134,8 @@ public final class Tollgate implements AutoCloseable {
                          UsageWriter usageWriter, Pricing pricing, EventBus events, Metrics metrics, Clock clock,
                          AtomicBoolean started, Deployments deployments, ResponseCache responseCache, Admission admission,
                          Function<Vertx, Sleeper> sleepers, TenancyService tenancy, Sessions sessions, AuditLog audit,
-                         Budgets budgets, RateLimits rateLimits, Alerts alerts, Optional<Redis> redis) {}
+                         Budgets budgets, RateLimits rateLimits, Alerts alerts, Optional<Redis> redis, CostAnalytics analytics,
+                         AnomalyStore anomalies) {}
 
   private Tollgate(TollgateConfig config, Vertx vertx, Backend db, KeyService keys, UsageStore usageStore,
                    UsageWriter usageWriter, Optional<String> generatedMasterKey, Alerts alerts, Budgets budgets,
@@ -233,9 +241,12 @@ public final class Tollgate implements AutoCloseable {
     Deployments deployments = new Deployments(config.models(), config.routing(), clock, m -> referencePrice(pricing, m, clock),
         Optional.of(metrics.registry()), events);
     ResponseCache cache = config.cache().enabled() ? new CaffeineResponseCache(config.cache(), clock) : ResponseCache.NONE;
+    AnalyticsStore analyticsStore = db.analytics();
+    AnomalyStore anomalies = db.anomalies();
+    tollgate.anomalyDetector = new AnomalyDetector(analyticsStore, anomalies, events, config.analytics(), clock).start();
     Services services = new Services(config, keys, catalog, usageStore, writer, pricing, events, metrics,
         clock, tollgate.started, deployments, cache, admission, sleepers, tenancy, sessions, audit, budgets, rateLimits, alerts,
-        redis);
+        redis, new CostAnalytics(analyticsStore, clock), anomalies);
     tollgate.services = services;
     try {
       tollgate.deploy(services);
@@ -332,6 +343,9 @@ public final class Tollgate implements AutoCloseable {
         new SplittableRandom(), vertx, m -> contextWindow(s.pricing(), m, s.clock()), Optional.of(s.metrics().registry()));
     GatewayRoutes gateway = new GatewayRoutes(s.keys(), s.catalog(), providers, metering, s.admission(), resilience, s.clock());
     Router router = HttpRoutes.base(vertx, s.config().server().bodyLimitBytes(), gateway::recordFailure);
+    if (s.config().log().access()) {
+      AccessLog.register(router);
+    }
     HealthRoutes.register(router, VERSION, s.started()::get, s.usageWriter()::storeHealthy, s.usageWriter()::stats,
         s.redis().map(r -> List.of(new HealthRoutes.Check("redis", r::healthy))).orElse(List.of()));
     MetricsRoutes.register(router, s.metrics());
@@ -352,6 +366,7 @@ public final class Tollgate implements AutoCloseable {
     new BudgetRoutes(s.budgets(), ownership, s.audit(), s.clock()).register(router);
     new RateLimitRoutes(s.rateLimits(), ownership, s.audit(), s.clock()).register(router);
     new AlertRoutes(s.alerts(), ownership, s.audit(), s.clock()).register(router);
+    new AnalyticsRoutes(s.analytics(), s.anomalies()).register(router);
     return router;
   }
 
@@ -415,6 +430,9 @@ public final class Tollgate implements AutoCloseable {
       vertx.close().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("stopping the HTTP layer: {}", e.toString());
+    }
+    if (anomalyDetector != null) {
+      anomalyDetector.close();
     }
     alerts.close();
     invalidation.ifPresent(Invalidation::close);

@@ -75,7 +75,8 @@ public final class AdmissionControl implements Admission {
     Future<Optional<String>> downgrade = downgrade(matched, keys, est);
     return downgrade.compose(to -> {
       WorstCase.Estimate e = to.isPresent() ? worstCase.estimate(req.operation(), to.get(), req.body(), now) : est;
-      return limits.acquire(req.key().id(), req.orgId(), req.projectId(), e.model(), e.tokens(), now)
+      return limits.acquire(req.key().id(), req.key().rpmLimit(), req.key().tpmLimit(), req.orgId(), req.projectId(), e.model(),
+              e.tokens(), now)
           .compose(grant -> reserve(req, matched, windows, keys, e, grant, to.map(x -> model), now));
     });
   }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
     description = "Self-hosted LLM gateway and cost-operations platform.",
     subcommands = {ServeCommand.class, ConfigCommand.class, KeysCommand.class, UsageCommand.class, PricingCommand.class,
         LoginCommand.class, LogoutCommand.class, UsersCommand.class, OrgsCommand.class, ProjectsCommand.class, AuditCommand.class,
-        BudgetsCommand.class, AlertsCommand.class})
+        BudgetsCommand.class, AlertsCommand.class,
+        ReportCommand.class})
 public final class Cli implements Runnable {
   private static volatile boolean keepRunning;
 

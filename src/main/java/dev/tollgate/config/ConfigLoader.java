@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tollgate.analytics.AnalyticsConfig;
 import dev.tollgate.cluster.RedisConfig;
 import dev.tollgate.common.ConfigException;
 import dev.tollgate.common.Durations;
@@ -50,7 +51,7 @@ public final class ConfigLoader {
       "auth.password-iterations", "auth.last-used-flush-interval", "mock.latency", "mock.chunk-delay",
       "usage.queue-capacity", "usage.batch-size", "usage.flush-interval", "usage.journal-dir", "usage.fsync-interval",
       "upstream.max-connections-per-host", "upstream.connect-timeout", "upstream.request-timeout",
-      "log.format", "log.level", "redis.url");
+      "log.format", "log.level", "log.access", "redis.url");
 
   private static final Map<String, Set<String>> SECTIONS = Map.ofEntries(
       Map.entry("server", Set.of("host", "port", "body-limit", "event-loops")),
@@ -60,7 +61,7 @@ public final class ConfigLoader {
       Map.entry("mock", Set.of("latency", "chunk-delay")),
       Map.entry("usage", Set.of("queue-capacity", "batch-size", "flush-interval", "journal-dir", "fsync-interval")),
       Map.entry("upstream", Set.of("max-connections-per-host", "connect-timeout", "request-timeout")),
-      Map.entry("log", Set.of("format", "level")),
+      Map.entry("log", Set.of("format", "level", "access")),
       Map.entry("models", Set.of()),
       Map.entry("providers", Set.of()),
       Map.entry("pricing", Set.of()),
@@ -68,7 +69,8 @@ public final class ConfigLoader {
       Map.entry(CacheConfig.SECTION, Set.of()),
       Map.entry("budgets", Set.of("time-zone", "reservation-ttl", "default-max-output-tokens", "min-output-tokens", "max-output-tokens")),
       Map.entry("alerts", Set.of("max-attempts", "initial-backoff", "max-backoff", "pagerduty-url", "smtp")),
-      Map.entry("redis", Set.of()));
+      Map.entry("redis", Set.of()),
+      Map.entry("analytics", AnalyticsConfig.KEYS));
   private static final Set<String> MODEL_KEYS = Set.of("name", "provider", "model", "base-url", "api-key", "headers",
       "deployment", "api-version", "entra-token", "anthropic-version", "max-tokens", "organization", "project",
       "id", "weight", "priority", "region", "fallbacks", "context-window", "strategy", "deployments");
@@ -157,14 +159,16 @@ public final class ConfigLoader {
             upstream.integer("max-connections-per-host", d.upstream().maxConnectionsPerHost()),
             upstream.duration("connect-timeout", d.upstream().connectTimeout()),
             upstream.duration("request-timeout", d.upstream().requestTimeout())),
-        new TollgateConfig.LogConfig(log.string("format", d.log().format()), log.string("level", d.log().level())),
+        new TollgateConfig.LogConfig(log.string("format", d.log().format()), log.string("level", d.log().level()),
+            log.bool("access", d.log().access())),
         models(root.get("models"), providers(root.get("providers")), d.models()),
         PricingConfig.parse(root.get("pricing")),
         RoutingConfig.parse(root.get(RoutingConfig.SECTION)),
         CacheConfig.parse(root.get(CacheConfig.SECTION)),
         BudgetsConfig.parse(root.get("budgets")),
         AlertsConfig.parse(root.get("alerts")),
-        RedisConfig.parse(root.get("redis")));
+        RedisConfig.parse(root.get("redis")),
+        AnalyticsConfig.parse(root.get("analytics")));
   }
 
   /** Defaults for one provider from the {@code providers:} section. */
@@ -517,6 +521,18 @@ public final class ConfigLoader {
 
     String string(String k, String fallback) {
       return optionalString(k).orElse(fallback);
+    }
+
+    boolean bool(String k, boolean fallback) {
+      Optional<String> v = optionalString(k);
+      if (v.isEmpty()) {
+        return fallback;
+      }
+      return switch (v.get().trim()) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new ConfigException(key(k), v.get(), "true or false");
+      };
     }
 
     int integer(String k, int fallback) {

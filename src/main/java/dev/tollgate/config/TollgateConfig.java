@@ -2,6 +2,7 @@ package dev.tollgate.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tollgate.analytics.AnalyticsConfig;
 import dev.tollgate.cluster.RedisConfig;
 import dev.tollgate.common.ConfigException;
 import dev.tollgate.alerts.AlertsConfig;
@@ -35,7 +36,25 @@ public record TollgateConfig(
     CacheConfig cache,
     BudgetsConfig budgets,
     AlertsConfig alerts,
-    RedisConfig redis) {
+    RedisConfig redis,
+    AnalyticsConfig analytics) {
+
+  /** Without an analytics section: its defaults. */
+  public TollgateConfig(ServerConfig server, StoreConfig store, AuthConfig auth, MockConfig mock, UsageConfig usage,
+                        UpstreamConfig upstream, LogConfig log, List<ModelConfig> models, PricingConfig pricing,
+                        RoutingConfig routing, CacheConfig cache, BudgetsConfig budgets, AlertsConfig alerts,
+                        RedisConfig redis) {
+    this(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis,
+        AnalyticsConfig.ofDefaults());
+  }
+
+  /** With an analytics section, the other optional sections at their defaults. */
+  public TollgateConfig(ServerConfig server, StoreConfig store, AuthConfig auth, MockConfig mock, UsageConfig usage,
+                        UpstreamConfig upstream, LogConfig log, List<ModelConfig> models, PricingConfig pricing,
+                        AnalyticsConfig analytics) {
+    this(server, store, auth, mock, usage, upstream, log, models, pricing, RoutingConfig.ofDefaults(),
+        CacheConfig.ofDefaults(), BudgetsConfig.ofDefaults(), AlertsConfig.ofDefaults(), RedisConfig.ofDefaults(), analytics);
+  }
 
   /** Without routing, cache, budgets and alerts sections: their defaults. */
   public TollgateConfig(ServerConfig server, StoreConfig store, AuthConfig auth, MockConfig mock, UsageConfig usage,
@@ -89,6 +108,7 @@ public record TollgateConfig(
     requireNonNull(budgets, "budgets");
     requireNonNull(alerts, "alerts");
     requireNonNull(redis, "redis");
+    requireNonNull(analytics, "analytics");
     models = List.copyOf(models);
     Set<String> names = new HashSet<>();
     for (int i = 0; i < models.size(); i++) {
@@ -106,55 +126,59 @@ public record TollgateConfig(
     return new TollgateConfig(ServerConfig.ofDefaults(), StoreConfig.ofDefaults(), AuthConfig.ofDefaults(),
         MockConfig.ofDefaults(), UsageConfig.ofDefaults(), UpstreamConfig.ofDefaults(), LogConfig.ofDefaults(),
         ModelConfig.defaultMockModels(), PricingConfig.ofDefaults(), RoutingConfig.ofDefaults(), CacheConfig.ofDefaults(),
-        BudgetsConfig.ofDefaults(), AlertsConfig.ofDefaults(), RedisConfig.ofDefaults());
+        BudgetsConfig.ofDefaults(), AlertsConfig.ofDefaults(), RedisConfig.ofDefaults(), AnalyticsConfig.ofDefaults());
   }
 
   public TollgateConfig withServer(ServerConfig server) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis, analytics);
   }
 
   public TollgateConfig withStore(StoreConfig store) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis, analytics);
   }
 
   public TollgateConfig withAuth(AuthConfig auth) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis, analytics);
   }
 
   public TollgateConfig withMock(MockConfig mock) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis, analytics);
   }
 
   public TollgateConfig withUsage(UsageConfig usage) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis, analytics);
   }
 
   public TollgateConfig withPricing(PricingConfig pricing) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis, analytics);
   }
 
   public TollgateConfig withModels(List<ModelConfig> models) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis, analytics);
   }
 
   public TollgateConfig withRouting(RoutingConfig routing) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis, analytics);
   }
 
   public TollgateConfig withCache(CacheConfig cache) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis, analytics);
   }
 
   public TollgateConfig withBudgets(BudgetsConfig budgets) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis, analytics);
   }
 
   public TollgateConfig withAlerts(AlertsConfig alerts) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis, analytics);
   }
 
   public TollgateConfig withRedis(RedisConfig redis) {
-    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis);
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis, analytics);
+  }
+
+  public TollgateConfig withAnalytics(AnalyticsConfig analytics) {
+    return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis, analytics);
   }
 
   /** {@code server.*}: where the gateway listens. */
@@ -420,8 +444,17 @@ public record TollgateConfig(
     }
   }
 
-  /** {@code log.*}. */
-  public record LogConfig(String format, String level) {
+  /**
+   * {@code log.*}.
+   *
+   * @param access one structured line per HTTP request (request id, method, path, status, duration; never
+   *     headers, keys or bodies) on the {@code tollgate.access} logger
+   */
+  public record LogConfig(String format, String level, boolean access) {
+    public LogConfig(String format, String level) {
+      this(format, level, false);
+    }
+
     public LogConfig {
       if (!Set.of("text", "json").contains(format)) {
         throw new ConfigException("log.format", format, "text or json");

@@ -73,7 +73,18 @@ public final class RateLimits {
    * others took is given back and the future fails with a 429 carrying the refusing limit's headers.
    */
   public Future<Grant> acquire(String keyId, Optional<String> org, Optional<String> project, String model, long tokens, Instant now) {
+    return acquire(keyId, java.util.OptionalLong.empty(), java.util.OptionalLong.empty(), org, project, model, tokens, now);
+  }
+
+  /**
+   * As above, plus the key's own RPM/TPM limits ({@code ApiKey.rpmLimit/tpmLimit}, set when the key is
+   * created or changed): an implicit rule on that key, counted like any other.
+   */
+  public Future<Grant> acquire(String keyId, java.util.OptionalLong keyRpm, java.util.OptionalLong keyTpm, Optional<String> org,
+                               Optional<String> project, String model, long tokens, Instant now) {
     List<Taken> wanted = new ArrayList<>();
+    keyRpm.ifPresent(l -> wanted.add(new Taken("rl:key-own:requests:" + keyId, 1, l, "requests")));
+    keyTpm.ifPresent(l -> wanted.add(new Taken("rl:key-own:tokens:" + keyId, tokens, l, "tokens")));
     for (RateLimitRule r : rules) {
       if (!r.matches(keyId, org, project, model)) {
         continue;

@@ -1,6 +1,8 @@
 package dev.tollgate.storage;
 
 import dev.tollgate.alerts.AlertStore;
+import dev.tollgate.analytics.AnalyticsStore;
+import dev.tollgate.analytics.AnomalyStore;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.budgets.BudgetStore;
 import dev.tollgate.ratelimit.RateLimitRuleStore;
@@ -32,6 +34,11 @@ public sealed interface Backend extends AutoCloseable permits Backend.Embedded, 
   RateLimitRuleStore rateLimitRules();
 
   AlertStore alerts();
+
+  /** Cost analytics over the ledger. */
+  AnalyticsStore analytics();
+
+  AnomalyStore anomalies();
 
   /** The URL without credentials, for logs. */
   String displayUrl();
@@ -108,6 +115,16 @@ public sealed interface Backend extends AutoCloseable permits Backend.Embedded, 
     }
 
     @Override
+    public AnalyticsStore analytics() {
+      return new DuckDbAnalyticsStore(db);
+    }
+
+    @Override
+    public AnomalyStore anomalies() {
+      return new DuckDbAnomalyStore(db);
+    }
+
+    @Override
     public String displayUrl() {
       return db.url();
     }
@@ -175,6 +192,20 @@ public sealed interface Backend extends AutoCloseable permits Backend.Embedded, 
     @Override
     public AlertStore alerts() {
       return new PostgresAlertStore(db);
+    }
+
+    @Override
+    public AnalyticsStore analytics() {
+      throw notYet("analytics");
+    }
+
+    @Override
+    public AnomalyStore anomalies() {
+      throw notYet("anomalies");
+    }
+
+    private static UnsupportedOperationException notYet(String what) {
+      return new UnsupportedOperationException("the " + what + " store has no PostgreSQL implementation yet");
     }
 
     @Override

@@ -66,7 +66,8 @@ public final class HttpRoutes {
         limited.headers().forEach(ctx.response()::putHeader); // x-ratelimit-* on the 429
       }
       if (error.status() >= 500 && error.status() != 502 && error.status() != 504) {
-        log.error("request {} failed: {} {}", Web.requestId(ctx), ctx.request().method(), ctx.request().path(), failure);
+        log.atError().addKeyValue(Web.REQUEST_ID_FIELD, Web.requestId(ctx)).setCause(failure)
+            .log("request {} failed: {} {}", Web.requestId(ctx), ctx.request().method(), ctx.request().path());
       }
     }
     render(ctx, error, onFailure);

@@ -11,10 +11,13 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.slf4j.MDC;
 
 /** Small helpers every route uses: request ids, credentials, bodies, JSON replies, blocking work. */
 public final class Web {
   public static final String REQUEST_ID = "x-request-id";
+  /** The request id's field in log events (MDC and key-value pairs): one name in text and JSON logs. */
+  public static final String REQUEST_ID_FIELD = "request_id";
   private static final String REQUEST_ID_KEY = "tollgate.request-id";
   /** Pre-encoded header name: vert.x validates plain String names on every put. */
   private static final CharSequence REQUEST_ID_HEADER = HttpHeaders.createOptimized(REQUEST_ID);
@@ -24,13 +27,22 @@ public final class Web {
 
   private Web() {}
 
-  /** First handler on every route: accepts a sane caller-supplied {@code x-request-id} or makes one, and echoes it. */
+  /**
+   * First handler on every route: accepts a sane caller-supplied {@code x-request-id} or makes one, and echoes it.
+   * The id is in the logging MDC while the handler chain runs synchronously on this thread (validation,
+   * routing, admin checks); {@link #blocking} carries it to the worker thread.
+   */
   static void assignRequestId(RoutingContext ctx) {
     String given = ctx.request().getHeader(REQUEST_ID);
     String id = given != null && VALID_REQUEST_ID.matcher(given).matches() ? given : Ids.requestId();
     ctx.put(REQUEST_ID_KEY, id);
     ctx.response().putHeader(REQUEST_ID_HEADER, id);
-    ctx.next();
+    MDC.put(REQUEST_ID_FIELD, id);
+    try {
+      ctx.next();
+    } finally {
+      MDC.remove(REQUEST_ID_FIELD);
+    }
   }
 
   public static String requestId(RoutingContext ctx) {
@@ -69,7 +81,15 @@ public final class Web {
    * the failure handler. The event loop never waits.
    */
   public static void blocking(RoutingContext ctx, int status, Callable<? extends JsonNode> work) {
-    ctx.vertx().<JsonNode>executeBlocking(work::call, false).onComplete(ar -> {
+    String id = requestId(ctx);
+    ctx.vertx().<JsonNode>executeBlocking(() -> {
+      MDC.put(REQUEST_ID_FIELD, id);
+      try {
+        return work.call();
+      } finally {
+        MDC.remove(REQUEST_ID_FIELD);
+      }
+    }, false).onComplete(ar -> {
       if (ar.succeeded()) {
         json(ctx, status, ar.result());
       } else {

@@ -63,6 +63,21 @@ class RateLimitHttpTest {
   }
 
   @Test
+  void keysOwnRpmLimit_setOnTheKey_isEnforcedWithoutARule() throws Exception {
+    HttpResponse<String> made = gw.post("/api/v1/keys", gw.masterKey(), "{\"name\": \"own-limit\", \"rpm_limit\": 1}");
+    assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+    String secret = json(made).path("key").asText(); // the secret, shown this once
+
+    HttpResponse<String> first = gw.post("/v1/chat/completions", secret, chat(10));
+    HttpResponse<String> second = gw.post("/v1/chat/completions", secret, chat(10));
+
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    assertThat(first.headers().firstValue("x-ratelimit-limit-requests")).contains("1");
+    assertThat(second.statusCode()).isEqualTo(429);
+    assertThat(json(second).path("error").path("code").asText()).isEqualTo("rate_limit_exceeded");
+  }
+
+  @Test
   void tpmPerModel_countsTheEstimate_andRefusesARequestLargerThanTheLimit() {
     KeyService.CreatedKey key = gw.createKey();
     HttpResponse<String> created = gw.post("/api/v1/rate-limits", gw.masterKey(),

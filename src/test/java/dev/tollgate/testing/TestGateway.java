@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.tollgate.Tollgate;
+import dev.tollgate.analytics.AnalyticsConfig;
 import dev.tollgate.auth.KeyService;
 import dev.tollgate.cache.CacheConfig;
 import dev.tollgate.gateway.Admission;
@@ -78,6 +79,8 @@ public final class TestGateway implements AutoCloseable {
     private dev.tollgate.pricing.PricingConfig pricing = dev.tollgate.pricing.PricingConfig.ofDefaults();
     private dev.tollgate.budgets.BudgetsConfig budgets = dev.tollgate.budgets.BudgetsConfig.ofDefaults();
     private dev.tollgate.alerts.AlertsConfig alerts = dev.tollgate.alerts.AlertsConfig.ofDefaults();
+    private AnalyticsConfig analytics = AnalyticsConfig.ofDefaults();
+    private TollgateConfig.LogConfig log = TollgateConfig.LogConfig.ofDefaults();
     private Optional<StoreConfig> store = Optional.empty();
 
     private Builder(Path dataDir) {
@@ -153,6 +156,16 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    public Builder log(TollgateConfig.LogConfig log) {
+      this.log = requireNonNull(log, "log");
+      return this;
+    }
+
+    public Builder analytics(AnalyticsConfig analytics) {
+      this.analytics = requireNonNull(analytics, "analytics");
+      return this;
+    }
+
     /** Another store than the DuckDB file in the data directory, e.g. a PostgreSQL schema ({@link PostgresSchema#url()}). */
     public Builder store(StoreConfig store) {
       this.store = Optional.of(requireNonNull(store, "store"));
@@ -173,7 +186,8 @@ public final class TestGateway implements AutoCloseable {
           new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
           store.orElseGet(() -> StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb"))),
           auth.apply(new AuthConfig(Optional.of(MASTER_KEY)).withFastPasswordHashing()),
-          mock, store.isPresent() ? defaults.usage().withJournalDir(dataDir.resolve("journal")) : defaults.usage(), upstream, defaults.log(), models, pricing, routing, cache, budgets, alerts, defaults.redis());
+          mock, store.isPresent() ? defaults.usage().withJournalDir(dataDir.resolve("journal")) : defaults.usage(), upstream, log,
+          models, pricing, routing, cache, budgets, alerts, defaults.redis(), analytics);
       return new TestGateway(Tollgate.start(config, clock, java.util.function.UnaryOperator.identity(), admission, sleepers));
     }
   }
