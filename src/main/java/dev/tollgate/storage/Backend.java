@@ -196,16 +196,12 @@ public sealed interface Backend extends AutoCloseable permits Backend.Embedded, 
 
     @Override
     public AnalyticsStore analytics() {
-      throw notYet("analytics");
+      return new PostgresAnalyticsStore(db);
     }
 
     @Override
     public AnomalyStore anomalies() {
-      throw notYet("anomalies");
-    }
-
-    private static UnsupportedOperationException notYet(String what) {
-      return new UnsupportedOperationException("the " + what + " store has no PostgreSQL implementation yet");
+      return new PostgresAnomalyStore(db);
     }
 
     @Override

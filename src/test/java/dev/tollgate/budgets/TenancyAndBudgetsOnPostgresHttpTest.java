@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Tenancy and budgets in cluster mode, through HTTP, on a real PostgreSQL schema: a user logs in, creates an
  * org, a project, a key in it and budgets on them, and calls a model with the key. Everything lands in
  * PostgreSQL (read back directly), a block budget is enforced, and a gateway restarted on the same schema
- * knows the user, the session's signing key and the budget's spend (summed from the PostgreSQL ledger).
+ * knows the user, the session's signing key and the budget's spend (summed from the PostgreSQL ledger); cost
+ * analytics answer from the same ledger.
  */
 @RequiresPostgres
 class TenancyAndBudgetsOnPostgresHttpTest {
@@ -71,6 +72,12 @@ class TenancyAndBudgetsOnPostgresHttpTest {
         assertThat(gw.awaitUsage(requestId).projectId()).contains(projectId);
         spent = awaitSettled(gw, token, projectBudget);
         assertThat(spent).isPositive();
+        // cost analytics read the same PostgreSQL ledger
+        HttpResponse<String> byProject = gw.get("/api/v1/costs/breakdown?by=project&period=this-month", token);
+        assertThat(byProject.statusCode()).as(byProject.body()).isEqualTo(200);
+        JsonNode group = json(byProject).path("data").get(0);
+        assertThat(group.path("key").asText()).isEqualTo(projectId);
+        assertThat(group.path("requests").asLong()).isEqualTo(1);
 
         // a second budget, on the key, already spent: the next call is refused
         created(gw.post("/api/v1/budgets", token, """

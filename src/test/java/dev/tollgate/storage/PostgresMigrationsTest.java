@@ -38,7 +38,7 @@ class PostgresMigrationsTest {
   void scripts_mirrorTheDuckDbVersions() {
     assertThat(Migrations.forPostgres().scripts()).extracting(Migrations.Script::name)
         .containsExactly("V001__init.sql", "V002__price_overrides.sql", "V003__usage_price_version.sql", "V004__usage_attribution.sql",
-            "V010__tenancy.sql", "V011__audit_log.sql", "V020__budgets_alerts.sql");
+            "V010__tenancy.sql", "V011__audit_log.sql", "V020__budgets_alerts.sql", "V030__spend_anomalies.sql");
     assertThat(Migrations.forPostgres().scripts()).extracting(Migrations.Script::name)
         .as("every DuckDB migration has its PostgreSQL twin, same version and name")
         .containsExactlyElementsOf(Migrations.forDuckDb().scripts().stream().map(Migrations.Script::name).toList());
@@ -66,8 +66,8 @@ class PostgresMigrationsTest {
       assertThat(rows(schema, "SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + schema.name()
           + "' AND table_name IN ('api_keys', 'usage', 'price_overrides', 'usage_hourly', 'usage_daily', 'orgs', 'projects', "
           + "'users', 'memberships', 'signing_keys', 'revoked_tokens', 'audit_log', 'budgets', 'rate_limit_rules', 'alert_rules', "
-          + "'alert_events', 'alert_deliveries')"))
-          .containsExactly(List.of(17L));
+          + "'alert_events', 'alert_deliveries', 'spend_anomalies')"))
+          .containsExactly(List.of(18L));
     }
   }
 
