@@ -68,6 +68,27 @@ public final class PostgresTenancyStore implements TenancyStore {
     return tx(what, Optional.empty(), work);
   }
 
+  /**
+   * An insert that is a no-op when a row with this id exists already (replicas starting together both create
+   * the fixed-id defaults), and a conflict when another row holds the name. {@code ON CONFLICT DO NOTHING}
+   * without a target: with {@code (id)} as the target, the racing insert would fail on the name index instead.
+   */
+  private static int insertOnce(Connection c, String table, String id, String taken, String sql, Object... args)
+      throws SQLException {
+    int n = exec(c, sql, args);
+    if (n == 0) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE id = ?")) {
+        ps.setString(1, id);
+        try (var rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new ConflictException(taken);
+          }
+        }
+      }
+    }
+    return n;
+  }
+
   private static int exec(Connection c, String sql, Object... args) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
@@ -133,8 +154,9 @@ public final class PostgresTenancyStore implements TenancyStore {
 
   @Override
   public void insertOrg(Org org) {
-    tx("insert org " + org.id(), Optional.of("an org named '" + org.name() + "' already exists"), c -> exec(c,
-        "INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING", org.id(), org.name(), org.createdAt()));
+    String taken = "an org named '" + org.name() + "' already exists";
+    tx("insert org " + org.id(), Optional.of(taken), c -> insertOnce(c, "orgs", org.id(), taken,
+        "INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", org.id(), org.name(), org.createdAt()));
   }
 
   @Override
@@ -153,9 +175,10 @@ public final class PostgresTenancyStore implements TenancyStore {
 
   @Override
   public void insertProject(Project p) {
-    tx("insert project " + p.id(), Optional.of("org '" + p.orgId() + "' already has a project named '" + p.name() + "'"),
-        c -> exec(c, "INSERT INTO projects (id, org_id, name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-            p.id(), p.orgId(), p.name(), p.createdAt()));
+    String taken = "org '" + p.orgId() + "' already has a project named '" + p.name() + "'";
+    tx("insert project " + p.id(), Optional.of(taken), c -> insertOnce(c, "projects", p.id(), taken,
+        "INSERT INTO projects (id, org_id, name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        p.id(), p.orgId(), p.name(), p.createdAt()));
   }
 
   @Override
