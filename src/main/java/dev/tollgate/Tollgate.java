@@ -360,7 +360,7 @@ public final class Tollgate implements AutoCloseable {
         .register(router);
     new UsageRoutes(s.usageStore(), (scope, p) -> s.tenancy().project(p).filter(x -> s.tenancy().visible(scope, x)).isPresent())
         .register(router);
-    new PriceRoutes(s.pricing(), s.config().models(), s.clock()).register(router);
+    new PriceRoutes(s.pricing(), s.config().models(), s.audit(), s.clock()).register(router);
     new DeploymentRoutes(s.deployments(), s.audit()).register(router);
     Ownership ownership = ownership(s);
     new BudgetRoutes(s.budgets(), ownership, s.audit(), s.clock()).register(router);

@@ -23,11 +23,13 @@ import java.util.Optional;
 public final class PriceRoutes {
   private final Pricing pricing;
   private final List<ModelConfig> models;
+  private final dev.tollgate.audit.Audit audit;
   private final Clock clock;
 
-  public PriceRoutes(Pricing pricing, List<ModelConfig> models, Clock clock) {
+  public PriceRoutes(Pricing pricing, List<ModelConfig> models, dev.tollgate.audit.Audit audit, Clock clock) {
     this.pricing = pricing;
     this.models = List.copyOf(models);
+    this.audit = audit;
     this.clock = clock;
   }
 
@@ -51,7 +53,12 @@ public final class PriceRoutes {
     router.post("/api/v1/prices/overrides").handler(ctx -> {
       dev.tollgate.auth.AdminScope.of(ctx).requireGlobal(); // prices are gateway-wide: the master key or a global admin
       ObjectNode spec = Json.parseObject(Web.bodyBytes(ctx));
-      Web.blocking(ctx, 201, () -> PriceJson.model(pricing.addOverride(spec)));
+      Web.blocking(ctx, 201, () -> {
+        ObjectNode priced = PriceJson.model(pricing.addOverride(spec));
+        audit.record(ctx, "price_override.create", "price_override", spec.path("model").asText(""), Optional.empty(),
+            Optional.of(spec.deepCopy()));
+        return priced;
+      });
     });
   }
 

@@ -69,6 +69,21 @@ class AuditHttpTest {
   }
 
   @Test
+  void priceOverrides_areAudited() {
+    HttpResponse<String> added = gateway.post("/api/v1/prices/overrides", gateway.masterKey(),
+        "{\"model\":\"mock-small\",\"provider\":\"mock\",\"effective-from\":\"2031-01-01\",\"input-per-million\":\"1.5\",\"output-per-million\":\"2\"}");
+    assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+
+    JsonNode page = audit("?action=price_override.create", gateway.masterKey());
+
+    assertThat(page.get("data")).hasSize(1);
+    JsonNode entry = page.get("data").get(0);
+    assertThat(entry.get("target_id").asText()).isEqualTo("mock-small");
+    assertThat(entry.at("/after/input-per-million").asText()).isEqualTo("1.5");
+    assertThat(entry.get("actor").asText()).isEqualTo("master");
+  }
+
+  @Test
   void userChanges_nameTheUser_neverThePassword() {
     String id = gateway.createUser("audited@example.com", "first-password", "[{\"role\":\"viewer\",\"org_id\":\"org_default\"}]");
     gateway.call("PATCH", "/api/v1/users/" + id, gateway.masterKey(), "{\"password\":\"second-password\"}");
