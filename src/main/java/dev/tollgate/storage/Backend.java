@@ -196,12 +196,12 @@ public sealed interface Backend extends AutoCloseable permits Backend.Embedded, 
 
     @Override
     public AnalyticsStore analytics() {
-      throw notYet("analytics");
+      return new PostgresAnalyticsStore(db);
     }
 
     @Override
     public AnomalyStore anomalies() {
-      throw notYet("anomalies");
+      return new PostgresAnomalyStore(db);
     }
 
     private static UnsupportedOperationException notYet(String what) {
