@@ -316,13 +316,26 @@ public final class DuckDbAnalyticsStore implements AnalyticsStore {
     if (split.isEmpty()) {
       rawLatency(slice, byModel);
     } else {
-      List<Object> args = new ArrayList<>();
-      String sql = "SELECT model, kind, bin, sum(n)::BIGINT FROM usage_latency_hourly WHERE "
-          + rollupWhere(split.get(), slice, args) + " GROUP BY ALL";
-      query(sql, args, rs -> {
-        addBins(rs, byModel);
-        return null;
-      });
+      // whole UTC days from the daily histograms, the hours around them from the hourly ones
+      Split sp = split.get();
+      Instant floorDay = DuckDbUsageRollup.dayOf(sp.from());
+      Instant dayFrom = floorDay.equals(sp.from()) ? floorDay : floorDay.plus(Duration.ofDays(1));
+      Instant dayTo = DuckDbUsageRollup.dayOf(sp.to());
+      List<Split> hourly = new ArrayList<>(2);
+      if (dayFrom.isBefore(dayTo)) {
+        latencyBins("usage_latency_daily", "day", new Split(dayFrom, dayTo, List.of()), slice, byModel);
+        if (sp.from().isBefore(dayFrom)) {
+          hourly.add(new Split(sp.from(), dayFrom, List.of()));
+        }
+        if (dayTo.isBefore(sp.to())) {
+          hourly.add(new Split(dayTo, sp.to(), List.of()));
+        }
+      } else {
+        hourly.add(sp);
+      }
+      for (Split h : hourly) {
+        latencyBins("usage_latency_hourly", "hour", h, slice, byModel);
+      }
       for (Slice edge : split.get().edges()) {
         rawLatency(edge, byModel);
       }
@@ -331,6 +344,16 @@ public final class DuckDbAnalyticsStore implements AnalyticsStore {
     byModel.forEach((model, h) -> out.add(new ModelLatency(model, h[0].count(), h[0].percentiles(), h[1].count(),
         h[1].count() == 0 ? Optional.empty() : Optional.of(h[1].percentiles()))));
     return out;
+  }
+
+  private void latencyBins(String table, String time, Split range, Slice slice, Map<String, LogHistogram[]> into) {
+    List<Object> args = new ArrayList<>();
+    String sql = "SELECT model, kind, bin, sum(n)::BIGINT FROM " + table + " WHERE "
+        + rollupWhere(range, slice, args).replace("hour", time) + " GROUP BY ALL";
+    query(sql, args, rs -> {
+      addBins(rs, into);
+      return null;
+    });
   }
 
   private static void addBins(ResultSet rs, Map<String, LogHistogram[]> into) throws SQLException {

@@ -36,8 +36,8 @@ public final class DuckDbUsageRollup {
   /** Rows per INSERT statement (x 22 parameters). */
   private static final int CHUNK = 200;
   private static final String HOURLY_UPSERT;
-  private static final String LATENCY_UPSERT = "INSERT INTO usage_latency_hourly VALUES %s"
-      + " ON CONFLICT DO UPDATE SET n = n + excluded.n";
+  private static final String LATENCY_UPSERT = "INSERT INTO %s VALUES %s ON CONFLICT DO UPDATE SET n = n + excluded.n";
+  private static final long DAY_MICROS = 24 * HOUR_MICROS;
 
   static {
     StringBuilder set = new StringBuilder();
@@ -99,7 +99,11 @@ public final class DuckDbUsageRollup {
       }
     }
     upsertHourly(c, hourly);
-    upsertLatency(c, latency);
+    upsertLatency(c, "usage_latency_hourly", latency);
+    Map<LatencyKey, long[]> daily = new HashMap<>();
+    latency.forEach((k, n) -> daily.computeIfAbsent(new LatencyKey(Math.floorDiv(k.hourMicros(), DAY_MICROS) * DAY_MICROS,
+        k.org(), k.project(), k.model(), k.kind(), k.bin()), x -> new long[1])[0] += n[0]);
+    upsertLatency(c, "usage_latency_daily", daily);
   }
 
   /** {@link LogHistogram#binSql}'s value, computed in Java. */
@@ -141,11 +145,11 @@ public final class DuckDbUsageRollup {
     }
   }
 
-  private static void upsertLatency(Connection c, Map<LatencyKey, long[]> rows) throws SQLException {
+  private static void upsertLatency(Connection c, String table, Map<LatencyKey, long[]> rows) throws SQLException {
     List<Map.Entry<LatencyKey, long[]>> all = new ArrayList<>(rows.entrySet());
     for (int from = 0; from < all.size(); from += CHUNK) {
       List<Map.Entry<LatencyKey, long[]>> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-      try (PreparedStatement ps = c.prepareStatement(LATENCY_UPSERT.formatted(String.join(", ",
+      try (PreparedStatement ps = c.prepareStatement(LATENCY_UPSERT.formatted(table, String.join(", ",
           java.util.Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?, ?)"))))) {
         int i = 1;
         for (Map.Entry<LatencyKey, long[]> e : chunk) {
@@ -168,24 +172,30 @@ public final class DuckDbUsageRollup {
    * written around the store, such as the benchmark generator's.
    */
   static void rebuild(Connection c) throws SQLException {
-    String sql;
-    try (InputStream in = DuckDbUsageRollup.class.getResourceAsStream("/db/migration/duckdb/V031__usage_rollups.sql")) {
-      if (in == null) {
-        throw new SQLException("V031__usage_rollups.sql is missing");
-      }
-      sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SQLException("cannot read V031__usage_rollups.sql", e);
-    }
-    String backfill = sql.substring(sql.indexOf("INSERT INTO usage_hourly"));
+    String backfill = script("V031__usage_rollups.sql", "INSERT INTO usage_hourly")
+        + script("V032__usage_latency_daily.sql", "INSERT INTO usage_latency_daily");
     try (Statement st = c.createStatement()) {
       st.execute("DELETE FROM usage_hourly");
       st.execute("DELETE FROM usage_latency_hourly");
+      st.execute("DELETE FROM usage_latency_daily");
       for (String stmt : backfill.split(";\\s*\n")) {
         if (!stmt.isBlank()) {
           st.execute(stmt);
         }
       }
+    }
+  }
+
+  /** A migration's backfill statements: its text from the first {@code start} on. */
+  private static String script(String name, String start) throws SQLException {
+    try (InputStream in = DuckDbUsageRollup.class.getResourceAsStream("/db/migration/duckdb/" + name)) {
+      if (in == null) {
+        throw new SQLException(name + " is missing");
+      }
+      String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return sql.substring(sql.indexOf(start)) + "\n";
+    } catch (IOException e) {
+      throw new SQLException("cannot read " + name, e);
     }
   }
 
@@ -196,6 +206,10 @@ public final class DuckDbUsageRollup {
     } catch (SQLException e) {
       throw new StoreException("cannot rebuild the usage rollups: " + e.getMessage(), e);
     }
+  }
+
+  static Instant dayOf(Instant t) {
+    return Jdbc.fromMicros(Math.floorDiv(Jdbc.micros(t), DAY_MICROS) * DAY_MICROS);
   }
 
   static Instant hourOf(Instant t) {
