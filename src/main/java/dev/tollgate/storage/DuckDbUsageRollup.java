@@ -22,8 +22,7 @@ import java.util.Map;
  * Keeps the rollups of V031/V032 ({@code usage_hourly}, {@code usage_latency_hourly},
  * {@code usage_latency_daily}) in step with the ledger: a batch of rows that was just appended is aggregated in
  * Java (one entry per hour, dimension, value, org and project) and upserted with {@code INSERT ... ON CONFLICT
- * DO UPDATE}, in the same transaction as
- * the append. Only rows really appended are added, so a replayed batch is not counted twice.
+ * DO UPDATE}, in the same transaction as the append. Only rows really appended are added, so a replayed batch is not counted twice.
  */
 public final class DuckDbUsageRollup {
   /** The dimensions of usage_hourly besides '' (the per-project total). */
