@@ -209,7 +209,9 @@ public final class DuckDbAnalyticsStore implements AnalyticsStore {
     Optional<Split> split = split(slice);
     Optional<String[]> group = rollupGroup(by);
     Map<String, Totals> groups = new LinkedHashMap<>();
-    if (split.isEmpty() || group.isEmpty()) {
+    if (by == Dimension.USER && split.isPresent()) {
+      userBreakdown(slice, groups);
+    } else if (split.isEmpty() || group.isEmpty()) {
       rawBreakdown(slice, by, groups);
     } else {
       List<Object> args = new ArrayList<>();
@@ -232,6 +234,32 @@ public final class DuckDbAnalyticsStore implements AnalyticsStore {
     List<Group> out = new ArrayList<>(groups.size());
     groups.forEach((k, t) -> out.add(new Group(k, t)));
     return out;
+  }
+
+  /** Users: the whole UTC days of the range from usage_user_daily (V033), the rest from the raw table. */
+  private void userBreakdown(Slice slice, Map<String, Totals> into) {
+    Instant floorDay = DuckDbUsageRollup.dayOf(slice.from());
+    Instant dayFrom = floorDay.equals(slice.from()) ? floorDay : floorDay.plus(Duration.ofDays(1));
+    Instant dayTo = DuckDbUsageRollup.dayOf(slice.to());
+    if (!dayFrom.isBefore(dayTo)) {
+      rawBreakdown(slice, Dimension.USER, into);
+      return;
+    }
+    List<Object> args = new ArrayList<>();
+    String sql = "SELECT value AS g, " + ROLLUP_TOTALS + " FROM usage_user_daily WHERE "
+        + rollupWhere(new Split(dayFrom, dayTo, List.of()), slice, args).replace("hour", "day") + " GROUP BY g";
+    query(sql, args, rs -> {
+      while (rs.next()) {
+        into.merge(keys(Dimension.USER, emptyAsNull(rs.getString(1))).getFirst(), totals(rs, 2), Totals::plus);
+      }
+      return null;
+    });
+    if (slice.from().isBefore(dayFrom)) {
+      rawBreakdown(slice.withRange(slice.from(), dayFrom), Dimension.USER, into);
+    }
+    if (dayTo.isBefore(slice.to())) {
+      rawBreakdown(slice.withRange(dayTo, slice.to()), Dimension.USER, into);
+    }
   }
 
   private void rawBreakdown(Slice slice, Dimension by, Map<String, Totals> into) {

@@ -44,7 +44,7 @@ public final class DuckDbUsageRollup {
     for (String m : MEASURE_COLUMNS.split(", ")) {
       set.append(set.isEmpty() ? "" : ", ").append(m).append(" = ").append(m).append(" + excluded.").append(m);
     }
-    HOURLY_UPSERT = "INSERT INTO usage_hourly VALUES %s ON CONFLICT DO UPDATE SET " + set;
+    HOURLY_UPSERT = "INSERT INTO %s VALUES %s ON CONFLICT DO UPDATE SET " + set;
   }
 
   private DuckDbUsageRollup() {}
@@ -60,6 +60,7 @@ public final class DuckDbUsageRollup {
     }
     Map<HourKey, long[]> hourly = new HashMap<>();
     Map<LatencyKey, long[]> latency = new HashMap<>();
+    Map<HourKey, long[]> userDaily = new HashMap<>();
     String lastTags = null;
     List<String> lastTagList = null;
     for (UsageRecord r : rows) {
@@ -89,6 +90,11 @@ public final class DuckDbUsageRollup {
           acc[i] += m[i];
         }
       }
+      long day = Math.floorDiv(hour, DAY_MICROS) * DAY_MICROS;
+      long[] user = userDaily.computeIfAbsent(new HourKey(day, "user", r.userId().orElse(""), org, project), k -> new long[MEASURES]);
+      for (int i = 0; i < MEASURES; i++) {
+        user[i] += m[i];
+      }
       if (r.status() < 400 && !r.flags().contains(UsageFlag.CACHE_HIT)) {
         latency.computeIfAbsent(new LatencyKey(hour, org, project, r.modelServed(), 0, bin(r.latencyMillis())),
             k -> new long[1])[0]++;
@@ -98,7 +104,8 @@ public final class DuckDbUsageRollup {
         }
       }
     }
-    upsertHourly(c, hourly);
+    upsertHourly(c, "usage_hourly", hourly);
+    upsertHourly(c, "usage_user_daily", userDaily);
     upsertLatency(c, "usage_latency_hourly", latency);
     Map<LatencyKey, long[]> daily = new HashMap<>();
     latency.forEach((k, n) -> daily.computeIfAbsent(new LatencyKey(Math.floorDiv(k.hourMicros(), DAY_MICROS) * DAY_MICROS,
@@ -121,12 +128,12 @@ public final class DuckDbUsageRollup {
         u.audioOutputTokens(), r.latencyMillis()};
   }
 
-  private static void upsertHourly(Connection c, Map<HourKey, long[]> rows) throws SQLException {
+  private static void upsertHourly(Connection c, String table, Map<HourKey, long[]> rows) throws SQLException {
     List<Map.Entry<HourKey, long[]>> all = new ArrayList<>(rows.entrySet());
     for (int from = 0; from < all.size(); from += CHUNK) {
       List<Map.Entry<HourKey, long[]>> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
       String tuple = "(?, ?, ?, ?, ?" + ", ?".repeat(MEASURES) + ")";
-      try (PreparedStatement ps = c.prepareStatement(HOURLY_UPSERT.formatted(String.join(", ",
+      try (PreparedStatement ps = c.prepareStatement(HOURLY_UPSERT.formatted(table, String.join(", ",
           java.util.Collections.nCopies(chunk.size(), tuple))))) {
         int i = 1;
         for (Map.Entry<HourKey, long[]> e : chunk) {
@@ -173,11 +180,13 @@ public final class DuckDbUsageRollup {
    */
   static void rebuild(Connection c) throws SQLException {
     String backfill = script("V031__usage_rollups.sql", "INSERT INTO usage_hourly")
-        + script("V032__usage_latency_daily.sql", "INSERT INTO usage_latency_daily");
+        + script("V032__usage_latency_daily.sql", "INSERT INTO usage_latency_daily")
+        + script("V033__usage_user_daily.sql", "INSERT INTO usage_user_daily");
     try (Statement st = c.createStatement()) {
       st.execute("DELETE FROM usage_hourly");
       st.execute("DELETE FROM usage_latency_hourly");
       st.execute("DELETE FROM usage_latency_daily");
+      st.execute("DELETE FROM usage_user_daily");
       for (String stmt : backfill.split(";\\s*\n")) {
         if (!stmt.isBlank()) {
           st.execute(stmt);

@@ -46,7 +46,7 @@ class DuckDbAnalyticsStoreTest extends AnalyticsStoreContract {
     append(randomRows(new java.util.Random(11), 500));
     String snapshot = "SELECT * FROM usage_hourly UNION ALL SELECT hour, 'latency', model, org_id, project_id, kind, bin, n,"
         + " 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM usage_latency_hourly UNION ALL SELECT day, 'latency_daily', model, org_id, project_id, kind, bin, n,"
-        + " 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM usage_latency_daily ORDER BY ALL";
+        + " 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM usage_latency_daily UNION ALL SELECT * FROM usage_user_daily ORDER BY ALL";
     List<String> incremental = rows(snapshot);
     try (java.sql.Connection c = db.connection()) {
       DuckDbUsageRollup.rebuild(c);
