@@ -40,9 +40,7 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--top", defaultValue = "5", description = "How many models and projects to list (default ${DEFAULT-VALUE}).")
   int top;
 
-  @Option(names = "--org", description = "Only this org.")
-  String org;
-
+  // --org (the org to report on, and to act in with a session) comes with the admin options.
   @Option(names = "--project", description = "Only this project.")
   String project;
 
@@ -51,6 +49,7 @@ final class ReportCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     return Commands.run(() -> {
       AdminClient client = AdminClient.from(admin);
+      String org = admin.org == null || admin.org.isBlank() ? null : admin.org;
       String q = "period=" + enc(period) + "&tz=" + enc(tz) + (org == null ? "" : "&org=" + enc(org))
           + (project == null ? "" : "&project=" + enc(project));
       JsonNode summary = client.get("/api/v1/costs/summary?" + q);

@@ -20,14 +20,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
- * Analytics on the PostgreSQL ledger. V004's {@code usage_hourly} rollup (bucket, org, project, key, user,
- * provider, served model, endpoint, status) counts attempts but not first attempts, fallbacks or cache hits and
- * has no requested model, deployment or tags, so it answers exactly only the anomaly detector's spend per
- * project, key or model in whole-hour windows; everything else reads the raw {@code usage} table through its
- * {@code started_at} / org-project / dimension indexes.
+ * {@link AnalyticsStore} on PostgreSQL ({@link DuckDbAnalyticsStore} is the DuckDB twin): the same aggregates
+ * over the raw {@code usage} table, so every answer is identical to DuckDB's (requests are {@code attempt <= 1},
+ * fallbacks and cache hits come from the flags, latency percentiles from the same log histograms, none of
+ * which the hourly and daily rollups carry). The ledger's indexes lead with the slice's filters and
+ * {@code started_at}; a tag filter uses the GIN index on {@code tags}. Answering the coarse reads from the
+ * rollups is the next step (see docs/deploy-cluster.md).
  */
 public final class PostgresAnalyticsStore implements AnalyticsStore {
   private static final String TOTALS = """
@@ -49,41 +49,22 @@ public final class PostgresAnalyticsStore implements AnalyticsStore {
       coalesce(sum(audio_output_tokens), 0)::BIGINT,
       coalesce(sum(latency_ms), 0)::BIGINT""";
   private static final int TOTALS_COLUMNS = 17;
-  private static final long HOUR_MICROS = 3_600_000_000L;
 
   private final PostgresDatabase db;
-  private final boolean rollups;
 
   public PostgresAnalyticsStore(PostgresDatabase db) {
-    this(db, true);
-  }
-
-  /** @param rollups false: every query reads the raw table (what the rollup answers are tested against) */
-  public PostgresAnalyticsStore(PostgresDatabase db, boolean rollups) {
     this.db = db;
-    this.rollups = rollups;
   }
 
-  static String column(Dimension d) {
-    return switch (d) {
-      case MODEL -> "model_served";
-      case MODEL_REQUESTED -> "model_requested";
-      case PROVIDER -> "provider";
-      case ORG -> "org_id";
-      case PROJECT -> "project_id";
-      case KEY -> "key_id";
-      case USER -> "user_id";
-      case TAG -> "tags::text";
-      case STATUS -> "status::text";
-      case DEPLOYMENT -> "deployment";
-      case ENDPOINT -> "endpoint";
-    };
+  private static String column(Dimension d) {
+    return d == Dimension.TAG ? "tags::text" : DuckDbAnalyticsStore.column(d); // jsonb text is a JSON array too
   }
 
   @Override
   public Totals totals(Slice slice) {
     List<Object> args = new ArrayList<>();
-    return query("SELECT " + TOTALS + " FROM usage WHERE " + where(slice, args), args, rs -> {
+    String sql = "SELECT " + TOTALS + " FROM usage WHERE " + where(slice, args);
+    return query(sql, args, rs -> {
       rs.next();
       return totals(rs, 1);
     });
@@ -92,8 +73,7 @@ public final class PostgresAnalyticsStore implements AnalyticsStore {
   @Override
   public Spend spend(Slice slice) {
     List<Object> args = new ArrayList<>();
-    String sql = "SELECT coalesce(sum(cost_nanos), 0)::BIGINT, count(*) FILTER (WHERE attempt <= 1) FROM usage WHERE "
-        + where(slice, args);
+    String sql = "SELECT coalesce(sum(cost_nanos), 0)::BIGINT, count(*) FILTER (WHERE attempt <= 1) FROM usage WHERE " + where(slice, args);
     return query(sql, args, rs -> {
       rs.next();
       return new Spend(rs.getLong(1), rs.getLong(2));
@@ -103,7 +83,8 @@ public final class PostgresAnalyticsStore implements AnalyticsStore {
   @Override
   public List<Group> breakdown(Slice slice, Dimension by) {
     List<Object> args = new ArrayList<>();
-    String sql = "SELECT " + column(by) + " AS g, " + TOTALS + " FROM usage WHERE " + where(slice, args) + " GROUP BY 1";
+    String col = column(by);
+    String sql = "SELECT " + col + " AS g, " + TOTALS + " FROM usage WHERE " + where(slice, args) + " GROUP BY 1";
     Map<String, Totals> groups = query(sql, args, rs -> {
       Map<String, Totals> out = new LinkedHashMap<>();
       while (rs.next()) {
@@ -127,7 +108,8 @@ public final class PostgresAnalyticsStore implements AnalyticsStore {
     }
     List<Object> args = new ArrayList<>();
     String group = by.map(PostgresAnalyticsStore::column).orElse("''");
-    String sql = "SELECT floor(extract(epoch FROM started_at) * 1000000 / " + slotMicros + ")::BIGINT AS s, " + group + " AS g,"
+    // microseconds since the epoch, exactly (extract(epoch) is numeric), divided into whole slots
+    String sql = "SELECT div((extract(epoch FROM started_at) * 1000000)::bigint, " + slotMicros + ") AS s, " + group + " AS g,"
         + " coalesce(sum(cost_nanos), 0)::BIGINT, count(*) FILTER (WHERE attempt <= 1), count(*) FILTER (WHERE status >= 400),"
         + " coalesce(sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens + audio_input_tokens"
         + " + image_input_tokens), 0)::BIGINT, coalesce(sum(output_tokens + audio_output_tokens), 0)::BIGINT"
@@ -145,24 +127,20 @@ public final class PostgresAnalyticsStore implements AnalyticsStore {
     });
   }
 
-  /** {@link LogHistogram#binSql} in PostgreSQL: same bins as DuckDB's. */
-  private static String bin(String millis) {
-    return "round(ln(greatest(" + millis + ", 1)) * " + LogHistogram.BINS_PER_E + ")::INTEGER";
-  }
-
   @Override
   public List<ModelLatency> latency(Slice slice) {
     List<Object> args = new ArrayList<>();
-    // DuckDB's date_diff('millisecond'): the difference of the instants truncated to milliseconds
-    String ttft = "(floor(extract(epoch FROM first_token_at) * 1000) - floor(extract(epoch FROM started_at) * 1000))";
+    // whole milliseconds crossed between the two instants, as DuckDB's date_diff('millisecond', ...) counts them
+    String ttft = "(div((extract(epoch FROM first_token_at) * 1000000)::bigint, 1000) - div((extract(epoch FROM started_at) * 1000000)::bigint, 1000))";
     String filter = where(slice, args) + " AND status < 400 AND strpos(flags, 'CACHE_HIT') = 0";
     List<Object> twice = new ArrayList<>(args);
     twice.addAll(args);
-    String sql = "SELECT model_served, 0 AS kind, " + bin("latency_ms") + " AS b, count(*) FROM usage WHERE " + filter
-        + " GROUP BY 1, 2, 3 UNION ALL SELECT model_served, 1, " + bin(ttft) + ", count(*) FROM usage WHERE " + filter
-        + " AND first_token_at IS NOT NULL GROUP BY 1, 2, 3";
+    // one integer GROUP BY per measure: percentiles come from log-scale histograms (LogHistogram)
+    String sql = "SELECT model_served, 0 AS kind, " + LogHistogram.binSql("latency_ms") + " AS b, count(*) FROM usage WHERE "
+        + filter + " GROUP BY 1, 2, 3 UNION ALL SELECT model_served, 1, " + LogHistogram.binSql(ttft) + ", count(*) FROM usage WHERE "
+        + filter + " AND first_token_at IS NOT NULL GROUP BY 1, 2, 3";
     Map<String, LogHistogram[]> byModel = query(sql, twice, rs -> {
-      Map<String, LogHistogram[]> out = new TreeMap<>();
+      Map<String, LogHistogram[]> out = new java.util.TreeMap<>();
       while (rs.next()) {
         LogHistogram[] h = out.computeIfAbsent(rs.getString(1), m -> new LogHistogram[] {new LogHistogram(), new LogHistogram()});
         h[rs.getInt(2)].add(rs.getInt(3), rs.getLong(4));
@@ -186,29 +164,26 @@ public final class PostgresAnalyticsStore implements AnalyticsStore {
       case MODEL -> "model_served";
       default -> throw new IllegalArgumentException("spend by window: " + by + " (expected: project, key or model)");
     };
-    boolean wholeHours = rollups && length.toNanos() % Duration.ofHours(1).toNanos() == 0 && !length.isZero()
-        && windowStarts.stream().allMatch(w -> Math.floorMod(Jdbc.micros(w), HOUR_MICROS) == 0);
-    // usage_hourly (V004) keeps project, key and served model per hour with '' for a missing org/project
-    String time = wholeHours ? "bucket" : "started_at";
-    String table = wholeHours ? "usage_hourly" : "usage";
-    String org = by == Dimension.MODEL ? "NULL" : "nullif(min(org_id), '')";
-    String project = by == Dimension.MODEL ? "NULL" : "nullif(min(project_id), '')";
+    String org = by == Dimension.MODEL ? "NULL" : "min(org_id)"; // one key or project has one owner: min is any value
+    String project = by == Dimension.MODEL ? "NULL" : "min(project_id)";
     List<Object> args = new ArrayList<>();
     StringBuilder window = new StringBuilder("CASE");
     StringBuilder where = new StringBuilder();
     for (int i = 0; i < windowStarts.size(); i++) {
-      window.append(" WHEN ").append(time).append(" >= ? AND ").append(time).append(" < ? THEN ").append(i);
-      where.append(i == 0 ? "" : " OR ").append('(').append(time).append(" >= ? AND ").append(time).append(" < ?)");
+      window.append(" WHEN started_at >= ? AND started_at < ? THEN ").append(i);
+      where.append(i == 0 ? "" : " OR ").append("(started_at >= ? AND started_at < ?)");
     }
     window.append(" END");
-    for (int twice = 0; twice < 2; twice++) {
-      for (Instant s : windowStarts) {
-        args.add(s);
-        args.add(s.plus(length));
-      }
+    for (Instant s : windowStarts) {
+      args.add(s);
+      args.add(s.plus(length));
+    }
+    for (Instant s : windowStarts) {
+      args.add(s);
+      args.add(s.plus(length));
     }
     String sql = "SELECT " + window + " AS w, " + value + " AS v, " + org + ", " + project + ", sum(cost_nanos)::BIGINT"
-        + " FROM " + table + " WHERE (" + where + ") AND nullif(" + value + ", '') IS NOT NULL GROUP BY 1, 2";
+        + " FROM usage WHERE (" + where + ") AND " + value + " IS NOT NULL GROUP BY 1, 2";
     return query(sql, args, rs -> {
       List<WindowSpend> out = new ArrayList<>();
       while (rs.next()) {
@@ -236,7 +211,8 @@ public final class PostgresAnalyticsStore implements AnalyticsStore {
         new TokenUsage(v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]), v[16]);
   }
 
-  static String where(Slice s, List<Object> args) {
+  /** The slice as a WHERE clause; parameters are appended to {@code args} in order. */
+  private static String where(Slice s, List<Object> args) {
     StringBuilder sql = new StringBuilder("started_at >= ? AND started_at < ?");
     args.add(s.from());
     args.add(s.to());
@@ -246,7 +222,11 @@ public final class PostgresAnalyticsStore implements AnalyticsStore {
     s.model().ifPresent(v -> { sql.append(" AND (model_served = ? OR model_requested = ?)"); args.add(v); args.add(v); });
     s.provider().ifPresent(v -> { sql.append(" AND provider = ?"); args.add(v); });
     s.userId().ifPresent(v -> { sql.append(" AND user_id = ?"); args.add(v); });
-    s.tag().ifPresent(v -> { sql.append(" AND tags @> jsonb_build_array(?::text)"); args.add(v); });
+    // an exact element of the jsonb array, through the GIN index
+    s.tag().ifPresent(v -> {
+      sql.append(" AND tags @> jsonb_build_array(CAST(? AS text))");
+      args.add(v);
+    });
     return sql.toString();
   }
 

@@ -13,7 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Spend anomalies in PostgreSQL's {@code spend_anomalies} table (V030); the same statements as DuckDB's. */
+/**
+ * {@link AnomalyStore} on PostgreSQL ({@link DuckDbAnomalyStore} is the DuckDB twin). The primary key
+ * (dimension, value, window) and {@code ON CONFLICT (dimension, value, window_start) DO NOTHING} keep one row per anomaly even when every
+ * replica's detector finds it.
+ */
 public final class PostgresAnomalyStore implements AnomalyStore {
   private final PostgresDatabase db;
 
@@ -24,7 +28,7 @@ public final class PostgresAnomalyStore implements AnomalyStore {
   @Override
   public boolean addIfAbsent(SpendAnomaly a, Instant detectedAt) {
     String sql = "INSERT INTO spend_anomalies (dimension, value, window_start, window_seconds, org_id, project_id, observed_nanos,"
-        + " baseline_nanos, score, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+        + " baseline_nanos, score, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dimension, value, window_start) DO NOTHING";
     try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, a.dimension());
       ps.setString(2, a.value());

@@ -2,18 +2,20 @@ package dev.tollgate.storage;
 
 import dev.tollgate.analytics.AnomalyStore;
 import dev.tollgate.analytics.AnomalyStoreContract;
+import dev.tollgate.config.TollgateConfig.StoreConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The anomaly-store contract on a real DuckDB file. */
 class DuckDbAnomalyStoreTest extends AnomalyStoreContract {
   @TempDir Path dir;
-  private Database db;
+  Database db;
 
   @BeforeEach
   void open() {
-    db = Database.open("jdbc:duckdb:" + dir.resolve("anomalies.duckdb"));
+    db = Database.open(StoreConfig.duckDbFile(dir.resolve("anomalies.duckdb")).url());
   }
 
   @AfterEach

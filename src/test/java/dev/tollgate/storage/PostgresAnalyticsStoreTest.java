@@ -6,10 +6,10 @@ import dev.tollgate.testing.RequiresPostgres;
 import dev.tollgate.usage.UsageRecord;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 
-/** The analytics contract on a real PostgreSQL (a fresh schema for this class), rows written by the COPY store. */
+/** The analytics-store contract on a real PostgreSQL (a fresh schema for this class), rows written by the real ledger store. */
 @RequiresPostgres
 class PostgresAnalyticsStoreTest extends AnalyticsStoreContract {
   static PostgresStores pg;
@@ -28,7 +28,7 @@ class PostgresAnalyticsStoreTest extends AnalyticsStoreContract {
     }
   }
 
-  /** After each test: the contract seeds in its own @BeforeEach, which runs before a subclass's. */
+  /** After, not before: the contract seeds the ledger in its own @BeforeEach, which runs before a subclass's. */
   @AfterEach
   void empty() {
     pg.truncateAll();
@@ -40,13 +40,14 @@ class PostgresAnalyticsStoreTest extends AnalyticsStoreContract {
   }
 
   @Override
-  protected AnalyticsStore rawStore() {
-    return new PostgresAnalyticsStore(pg.db, false);
-  }
-
-  @Override
   protected void append(List<UsageRecord> rows) {
     usage.append(rows);
+  }
+
+  /** This store reads the raw ledger only, so it is its own reference. */
+  @Override
+  protected AnalyticsStore rawStore() {
+    return store();
   }
 
   @Override

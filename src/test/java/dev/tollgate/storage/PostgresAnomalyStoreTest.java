@@ -3,14 +3,11 @@ package dev.tollgate.storage;
 import dev.tollgate.analytics.AnomalyStore;
 import dev.tollgate.analytics.AnomalyStoreContract;
 import dev.tollgate.testing.RequiresPostgres;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
-/** The anomaly-store contract on a real PostgreSQL (V030 in a fresh schema for this class). */
+/** The anomaly-store contract on a real PostgreSQL (a fresh schema for this class). */
 @RequiresPostgres
 class PostgresAnomalyStoreTest extends AnomalyStoreContract {
   static PostgresStores pg;
@@ -28,10 +25,8 @@ class PostgresAnomalyStoreTest extends AnomalyStoreContract {
   }
 
   @BeforeEach
-  void empty() throws SQLException {
-    try (Connection c = pg.db.connection(); Statement st = c.createStatement()) {
-      st.execute("TRUNCATE spend_anomalies");
-    }
+  void empty() {
+    pg.truncateAll();
   }
 
   @Override

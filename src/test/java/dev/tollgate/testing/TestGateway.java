@@ -81,6 +81,7 @@ public final class TestGateway implements AutoCloseable {
     private dev.tollgate.alerts.AlertsConfig alerts = dev.tollgate.alerts.AlertsConfig.ofDefaults();
     private AnalyticsConfig analytics = AnalyticsConfig.ofDefaults();
     private TollgateConfig.LogConfig log = TollgateConfig.LogConfig.ofDefaults();
+    private Optional<StoreConfig> store = Optional.empty();
 
     private Builder(Path dataDir) {
       this.dataDir = requireNonNull(dataDir, "dataDir");
@@ -165,6 +166,12 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** Another store than the DuckDB file in the data directory, e.g. a PostgreSQL schema ({@link PostgresSchema#url()}). */
+    public Builder store(StoreConfig store) {
+      this.store = Optional.of(requireNonNull(store, "store"));
+      return this;
+    }
+
     public Builder eventLoops(int eventLoops) {
       this.eventLoops = eventLoops;
       return this;
@@ -177,9 +184,10 @@ public final class TestGateway implements AutoCloseable {
       models.addAll(extraModels);
       TollgateConfig config = new TollgateConfig(
           new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
-          StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")),
+          store.orElseGet(() -> StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb"))),
           auth.apply(new AuthConfig(Optional.of(MASTER_KEY)).withFastPasswordHashing()),
-          mock, defaults.usage(), upstream, log, models, pricing, routing, cache, budgets, alerts, defaults.redis(), analytics);
+          mock, store.isPresent() ? defaults.usage().withJournalDir(dataDir.resolve("journal")) : defaults.usage(), upstream, log,
+          models, pricing, routing, cache, budgets, alerts, defaults.redis(), analytics);
       return new TestGateway(Tollgate.start(config, clock, java.util.function.UnaryOperator.identity(), admission, sleepers));
     }
   }
