@@ -58,7 +58,7 @@ public final class DuckDbUsageStore implements UsageStore {
       return;
     }
     try {
-      appendAll(writer(), batch);
+      appendAndRollUp(writer(), batch);
     } catch (SQLException | RuntimeException e) {
       dropWriter();
       throw new StoreException("cannot append " + batch.size() + " usage records: " + e.getMessage(), e);
@@ -120,11 +120,33 @@ public final class DuckDbUsageStore implements UsageStore {
           fresh.add(r);
         }
       }
-      appendAll(c, fresh);
+      appendAndRollUp(c, fresh);
       return fresh.size();
     } catch (SQLException | RuntimeException e) {
       dropWriter();
       throw new StoreException("cannot append " + batch.size() + " usage records: " + e.getMessage(), e);
+    }
+  }
+
+  /** The rows and their hourly rollups (DuckDbUsageRollup) in one transaction: both or neither. */
+  private static void appendAndRollUp(DuckDBConnection c, Collection<UsageRecord> batch) throws SQLException {
+    if (batch.isEmpty()) {
+      return;
+    }
+    c.setAutoCommit(false);
+    try {
+      appendAll(c, batch);
+      DuckDbUsageRollup.add(c, batch);
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
     }
   }
 

@@ -27,6 +27,12 @@ public abstract class AnalyticsStoreContract {
 
   protected abstract void append(List<UsageRecord> rows);
 
+  /** The same ledger answered from the raw rows only: what every rollup answer must equal. */
+  protected abstract AnalyticsStore rawStore();
+
+  /** Appends through the ledger's idempotent path (journal replay); returns how many rows were new. */
+  protected abstract int replay(List<UsageRecord> rows);
+
   @BeforeEach
   void seed() {
     append(List.of(
@@ -100,5 +106,114 @@ public abstract class AnalyticsStoreContract {
     assertThat(l).extracting(ModelLatency::model, ModelLatency::attempts)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("m1", 1L), org.assertj.core.groups.Tuple.tuple("m2", 1L));
     assertThat(l.getFirst().latency().p50()).isBetween(99L, 101L);
+  }
+
+  @Test
+  void rollupAnswers_equalRawAnswers_afterMoreRows_andAfterAReplay() {
+    List<UsageRecord> first = randomRows(new java.util.Random(7), 700);
+    append(first);
+    assertSameAsRaw();
+    List<UsageRecord> more = randomRows(new java.util.Random(8), 300);
+    append(more);
+    assertSameAsRaw();
+    Totals before = store().totals(WIDE);
+    assertThat(before.attempts()).isEqualTo(4 + 700 + 300);
+    assertThat(replay(first)).as("a replay of appended rows appends nothing").isZero();
+    assertThat(replay(more.subList(0, 50))).isZero();
+    assertThat(store().totals(WIDE)).as("a replay counts nothing twice").isEqualTo(before);
+    assertSameAsRaw();
+  }
+
+  private static final Slice WIDE = Slice.all(T.minus(Duration.ofDays(3)), T.plus(Duration.ofDays(3)));
+
+  /** Slices the rollup answers whole, in part (unaligned ends) or not at all (under an hour, filters). */
+  protected static List<Slice> comparedSlices() {
+    Slice unaligned = Slice.all(T.minus(Duration.ofDays(1)).plusSeconds(17 * 60 + 23).plusNanos(1_000), T.plus(Duration.ofHours(20)).minusSeconds(301));
+    Optional<String> none = Optional.empty();
+    return List.of(WIDE, ALL, unaligned,
+        unaligned.withScope(Optional.of("org_b"), none),
+        WIDE.withScope(Optional.of("org_a"), Optional.of("proj_a2")),
+        Slice.all(T.plusSeconds(600), T.plusSeconds(2400)),
+        Slice.all(T.plusSeconds(600), T.plusSeconds(3 * 3600 + 60)),
+        new Slice(unaligned.from(), unaligned.to(), none, none, Optional.of("proj_b-k1"), none, none, none, none),
+        new Slice(WIDE.from(), WIDE.to(), none, none, none, none, none, none, Optional.of("t2")),
+        new Slice(WIDE.from(), WIDE.to(), none, none, none, Optional.of("m1"), none, none, none));
+  }
+
+  private void assertSameAsRaw() {
+    AnalyticsStore raw = rawStore();
+    for (Slice s : comparedSlices()) {
+      assertThat(store().totals(s)).as("totals %s", s).isEqualTo(raw.totals(s));
+      assertThat(store().spend(s)).as("spend %s", s).isEqualTo(raw.spend(s));
+      for (Dimension d : Dimension.values()) {
+        assertThat(groups(store().breakdown(s, d))).as("breakdown by %s of %s", d, s).isEqualTo(groups(raw.breakdown(s, d)));
+      }
+      List<Optional<Dimension>> bys = new java.util.ArrayList<>();
+      bys.add(Optional.empty());
+      for (Dimension d : Dimension.values()) {
+        bys.add(Optional.of(d));
+      }
+      for (Duration slot : List.of(Duration.ofHours(1), Duration.ofMinutes(15))) {
+        for (Optional<Dimension> by : bys) {
+          assertThat(slots(store().series(s, slot, by))).as("series %s by %s of %s", slot, by, s)
+              .isEqualTo(slots(raw.series(s, slot, by)));
+        }
+      }
+      assertThat(store().latency(s)).as("latency %s", s).isEqualTo(raw.latency(s));
+    }
+    List<Instant> windows = List.of(T.minus(Duration.ofHours(5)), T, T.plus(Duration.ofHours(2)));
+    for (Dimension d : List.of(Dimension.PROJECT, Dimension.KEY, Dimension.MODEL)) {
+      for (Duration length : List.of(Duration.ofHours(1), Duration.ofHours(2), Duration.ofMinutes(30))) {
+        assertThat(new java.util.HashSet<>(store().spendByWindow(d, windows, length))).as("windows by %s of %s", d, length)
+            .isEqualTo(new java.util.HashSet<>(raw.spendByWindow(d, windows, length)));
+      }
+    }
+  }
+
+  private static Map<String, Totals> groups(List<Group> groups) {
+    Map<String, Totals> out = new java.util.TreeMap<>();
+    groups.forEach(g -> out.merge(g.key(), g.totals(), Totals::plus));
+    return out;
+  }
+
+  /** Slot rows summed per (slot, group): a backend may return one group's slot in more than one row. */
+  private static Map<String, List<Long>> slots(List<SlotRow> rows) {
+    Map<String, List<Long>> out = new java.util.TreeMap<>();
+    for (SlotRow r : rows) {
+      List<Long> v = List.of(r.costNanos(), r.requests(), r.errors(), r.inputTokens(), r.outputTokens());
+      out.merge(r.slot() + " " + r.group(), v, (a, b) -> java.util.stream.IntStream.range(0, a.size())
+          .mapToObj(i -> a.get(i) + b.get(i)).toList());
+    }
+    return out;
+  }
+
+  /** Rows over three days around T at uneven instants, with every dimension varied. */
+  protected static List<UsageRecord> randomRows(java.util.Random rnd, int n) {
+    List<UsageRecord> out = new java.util.ArrayList<>(n);
+    String[][] projects = {{"org_a", "proj_a1"}, {"org_a", "proj_a2"}, {"org_b", "proj_b"}, {"org_c", "proj_c"}};
+    String[][] tagSets = {{}, {"t1"}, {"t2"}, {"t1", "t2"}, {"t3", "t\"x"}};
+    UsageFlag[][] flagSets = {{}, {UsageFlag.CACHE_HIT}, {UsageFlag.FALLBACK_USED}, {UsageFlag.ESTIMATED, UsageFlag.CACHE_HIT}};
+    int[] statuses = {200, 200, 200, 429, 500};
+    for (int i = 0; i < n; i++) {
+      String[] p = projects[rnd.nextInt(projects.length)];
+      Rows r = row().org(p[0]).project(p[1]).key(p[1] + "-k" + rnd.nextInt(2)) // a key belongs to one project
+          .model("m" + rnd.nextInt(4))
+          .provider("p" + rnd.nextInt(3)).cost(rnd.nextLong(1, 5_000_000_000L)).saved(rnd.nextInt(3) == 0 ? rnd.nextInt(9_999) : 0)
+          .tokens(rnd.nextInt(50_000), rnd.nextInt(4_000)).latency(rnd.nextLong(0, 30_000)).status(statuses[rnd.nextInt(statuses.length)])
+          .flags(flagSets[rnd.nextInt(flagSets.length)]).tags(tagSets[rnd.nextInt(tagSets.length)])
+          .attempt(rnd.nextInt(4) == 0 ? 2 : 1)
+          .at(T.minus(Duration.ofDays(1)).plusNanos(rnd.nextLong(0, Duration.ofDays(3).toNanos()) / 1000 * 1000));
+      if (rnd.nextBoolean()) {
+        r.user("u" + rnd.nextInt(5));
+      }
+      if (rnd.nextInt(3) == 0) {
+        r.served("m" + rnd.nextInt(4));
+      }
+      if (rnd.nextBoolean()) {
+        r.ttft(rnd.nextLong(0, 5_000));
+      }
+      out.add(r.build());
+    }
+    return out;
   }
 }

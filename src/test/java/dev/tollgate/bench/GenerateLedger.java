@@ -85,6 +85,9 @@ public final class GenerateLedger {
           System.out.printf(Locale.ROOT, "%s: %,d primary rows in %.1f s%n", day, written, (System.nanoTime() - t0) / 1e9);
         }
       }
+      long r0 = System.nanoTime();
+      dev.tollgate.storage.DuckDbUsageRollup.rebuild(db); // the hourly rollups, as V031's backfill builds them
+      System.out.printf(Locale.ROOT, "rollups rebuilt in %.1f s%n", (System.nanoTime() - r0) / 1e9);
       st.execute("CHECKPOINT");
       try (var rs = st.executeQuery("SELECT count(*), count(*) FILTER (WHERE attempt = 1), sum(cost_nanos) FROM usage")) {
         rs.next();

@@ -43,4 +43,15 @@ class PostgresAnalyticsStoreTest extends AnalyticsStoreContract {
   protected void append(List<UsageRecord> rows) {
     usage.append(rows);
   }
+
+  /** This store reads the raw ledger only, so it is its own reference. */
+  @Override
+  protected AnalyticsStore rawStore() {
+    return store();
+  }
+
+  @Override
+  protected int replay(List<UsageRecord> rows) {
+    return usage.appendIfAbsent(rows);
+  }
 }

@@ -1,0 +1,227 @@
+package dev.tollgate.storage;
+
+import dev.tollgate.analytics.LogHistogram;
+import dev.tollgate.usage.TokenUsage;
+import dev.tollgate.usage.UsageFlag;
+import dev.tollgate.usage.UsageRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keeps the rollups of V031/V032 ({@code usage_hourly}, {@code usage_latency_hourly},
+ * {@code usage_latency_daily}) in step with the ledger: a batch of rows that was just appended is aggregated in
+ * Java (one entry per hour, dimension, value, org and project) and upserted with {@code INSERT ... ON CONFLICT
+ * DO UPDATE}, in the same transaction as the append. Only rows really appended are added, so a replayed batch is not counted twice.
+ */
+public final class DuckDbUsageRollup {
+  /** The dimensions of usage_hourly besides '' (the per-project total). */
+  static final List<String> DIMS = List.of("", "model", "model_requested", "provider", "key", "status", "deployment",
+      "endpoint", "tags");
+  static final int MEASURES = 17;
+  private static final String MEASURE_COLUMNS = "requests, attempts, errors, fallbacks, cache_hits, cost_nanos, saved_nanos, "
+      + "input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, audio_input_tokens, "
+      + "image_input_tokens, output_tokens, reasoning_tokens, audio_output_tokens, latency_ms";
+  private static final long HOUR_MICROS = 3_600_000_000L;
+  /** Rows per INSERT statement (x 22 parameters). */
+  private static final int CHUNK = 200;
+  private static final String HOURLY_UPSERT;
+  private static final String LATENCY_UPSERT = "INSERT INTO %s VALUES %s ON CONFLICT DO UPDATE SET n = n + excluded.n";
+  private static final long DAY_MICROS = 24 * HOUR_MICROS;
+
+  static {
+    StringBuilder set = new StringBuilder();
+    for (String m : MEASURE_COLUMNS.split(", ")) {
+      set.append(set.isEmpty() ? "" : ", ").append(m).append(" = ").append(m).append(" + excluded.").append(m);
+    }
+    HOURLY_UPSERT = "INSERT INTO %s VALUES %s ON CONFLICT DO UPDATE SET " + set;
+  }
+
+  private DuckDbUsageRollup() {}
+
+  record HourKey(long hourMicros, String dim, String value, String org, String project) {}
+
+  record LatencyKey(long hourMicros, String org, String project, String model, int kind, int bin) {}
+
+  /** Adds {@code rows} (already appended to usage over {@code c}) to the rollups. */
+  static void add(Connection c, Collection<UsageRecord> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    Map<HourKey, long[]> hourly = new HashMap<>();
+    Map<LatencyKey, long[]> latency = new HashMap<>();
+    Map<HourKey, long[]> userDaily = new HashMap<>();
+    String lastTags = null;
+    List<String> lastTagList = null;
+    for (UsageRecord r : rows) {
+      long hour = Math.floorDiv(Jdbc.micros(r.startedAt()), HOUR_MICROS) * HOUR_MICROS;
+      String org = r.orgId().orElse("");
+      String project = r.projectId().orElse("");
+      if (!r.tags().equals(lastTagList)) {
+        lastTagList = r.tags();
+        lastTags = DuckDbUsageStore.tagsJson(lastTagList);
+      }
+      long[] m = measures(r);
+      for (String dim : DIMS) {
+        String value = switch (dim) {
+          case "" -> "";
+          case "model" -> r.modelServed();
+          case "model_requested" -> r.modelRequested();
+          case "provider" -> r.provider();
+          case "key" -> r.keyId();
+          case "status" -> Integer.toString(r.status());
+          case "deployment" -> r.deployment().orElse("");
+          case "endpoint" -> r.endpoint();
+          case "tags" -> lastTags;
+          default -> throw new IllegalStateException(dim);
+        };
+        long[] acc = hourly.computeIfAbsent(new HourKey(hour, dim, value, org, project), k -> new long[MEASURES]);
+        for (int i = 0; i < MEASURES; i++) {
+          acc[i] += m[i];
+        }
+      }
+      long day = Math.floorDiv(hour, DAY_MICROS) * DAY_MICROS;
+      long[] user = userDaily.computeIfAbsent(new HourKey(day, "user", r.userId().orElse(""), org, project), k -> new long[MEASURES]);
+      for (int i = 0; i < MEASURES; i++) {
+        user[i] += m[i];
+      }
+      if (r.status() < 400 && !r.flags().contains(UsageFlag.CACHE_HIT)) {
+        latency.computeIfAbsent(new LatencyKey(hour, org, project, r.modelServed(), 0, bin(r.latencyMillis())),
+            k -> new long[1])[0]++;
+        if (r.firstTokenAt().isPresent()) {
+          long ttft = Math.floorDiv(Jdbc.micros(r.firstTokenAt().get()), 1000) - Math.floorDiv(Jdbc.micros(r.startedAt()), 1000);
+          latency.computeIfAbsent(new LatencyKey(hour, org, project, r.modelServed(), 1, bin(ttft)), k -> new long[1])[0]++;
+        }
+      }
+    }
+    upsertHourly(c, "usage_hourly", hourly);
+    upsertHourly(c, "usage_user_daily", userDaily);
+    upsertLatency(c, "usage_latency_hourly", latency);
+    Map<LatencyKey, long[]> daily = new HashMap<>();
+    latency.forEach((k, n) -> daily.computeIfAbsent(new LatencyKey(Math.floorDiv(k.hourMicros(), DAY_MICROS) * DAY_MICROS,
+        k.org(), k.project(), k.model(), k.kind(), k.bin()), x -> new long[1])[0] += n[0]);
+    upsertLatency(c, "usage_latency_daily", daily);
+  }
+
+  /** {@link LogHistogram#binSql}'s value, computed in Java. */
+  static int bin(long millis) {
+    return (int) Math.round(Math.log(Math.max(millis, 1)) * LogHistogram.BINS_PER_E);
+  }
+
+  private static long[] measures(UsageRecord r) {
+    TokenUsage u = r.usage();
+    return new long[] {
+        r.attempt() <= 1 ? 1 : 0, 1, r.status() >= 400 ? 1 : 0,
+        r.flags().contains(UsageFlag.FALLBACK_USED) ? 1 : 0, r.flags().contains(UsageFlag.CACHE_HIT) ? 1 : 0,
+        r.costNanos(), r.savedNanos(), u.inputTokens(), u.cacheReadTokens(), u.cacheWrite5mTokens(),
+        u.cacheWrite1hTokens(), u.audioInputTokens(), u.imageInputTokens(), u.outputTokens(), u.reasoningTokens(),
+        u.audioOutputTokens(), r.latencyMillis()};
+  }
+
+  private static void upsertHourly(Connection c, String table, Map<HourKey, long[]> rows) throws SQLException {
+    List<Map.Entry<HourKey, long[]>> all = new ArrayList<>(rows.entrySet());
+    for (int from = 0; from < all.size(); from += CHUNK) {
+      List<Map.Entry<HourKey, long[]>> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+      String tuple = "(?, ?, ?, ?, ?" + ", ?".repeat(MEASURES) + ")";
+      try (PreparedStatement ps = c.prepareStatement(HOURLY_UPSERT.formatted(table, String.join(", ",
+          java.util.Collections.nCopies(chunk.size(), tuple))))) {
+        int i = 1;
+        for (Map.Entry<HourKey, long[]> e : chunk) {
+          HourKey k = e.getKey();
+          Jdbc.setInstant(ps, i++, Jdbc.fromMicros(k.hourMicros()));
+          ps.setString(i++, k.dim());
+          ps.setString(i++, k.value());
+          ps.setString(i++, k.org());
+          ps.setString(i++, k.project());
+          for (long v : e.getValue()) {
+            ps.setLong(i++, v);
+          }
+        }
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  private static void upsertLatency(Connection c, String table, Map<LatencyKey, long[]> rows) throws SQLException {
+    List<Map.Entry<LatencyKey, long[]>> all = new ArrayList<>(rows.entrySet());
+    for (int from = 0; from < all.size(); from += CHUNK) {
+      List<Map.Entry<LatencyKey, long[]>> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+      try (PreparedStatement ps = c.prepareStatement(LATENCY_UPSERT.formatted(table, String.join(", ",
+          java.util.Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?, ?)"))))) {
+        int i = 1;
+        for (Map.Entry<LatencyKey, long[]> e : chunk) {
+          LatencyKey k = e.getKey();
+          Jdbc.setInstant(ps, i++, Jdbc.fromMicros(k.hourMicros()));
+          ps.setString(i++, k.org());
+          ps.setString(i++, k.project());
+          ps.setString(i++, k.model());
+          ps.setInt(i++, k.kind());
+          ps.setInt(i++, k.bin());
+          ps.setLong(i++, e.getValue()[0]);
+        }
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  /**
+   * Recomputes both rollups from the whole ledger (the statements V031 ran as its backfill): for a ledger
+   * written around the store, such as the benchmark generator's.
+   */
+  static void rebuild(Connection c) throws SQLException {
+    String backfill = script("V031__usage_rollups.sql", "INSERT INTO usage_hourly")
+        + script("V032__usage_latency_daily.sql", "INSERT INTO usage_latency_daily")
+        + script("V033__usage_user_daily.sql", "INSERT INTO usage_user_daily");
+    try (Statement st = c.createStatement()) {
+      st.execute("DELETE FROM usage_hourly");
+      st.execute("DELETE FROM usage_latency_hourly");
+      st.execute("DELETE FROM usage_latency_daily");
+      st.execute("DELETE FROM usage_user_daily");
+      for (String stmt : backfill.split(";\\s*\n")) {
+        if (!stmt.isBlank()) {
+          st.execute(stmt);
+        }
+      }
+    }
+  }
+
+  /** A migration's backfill statements: its text from the first {@code start} on. */
+  private static String script(String name, String start) throws SQLException {
+    try (InputStream in = DuckDbUsageRollup.class.getResourceAsStream("/db/migration/duckdb/" + name)) {
+      if (in == null) {
+        throw new SQLException(name + " is missing");
+      }
+      String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return sql.substring(sql.indexOf(start)) + "\n";
+    } catch (IOException e) {
+      throw new SQLException("cannot read " + name, e);
+    }
+  }
+
+  /** Public entry for tools outside the package (the benchmark generator). */
+  public static void rebuild(Database db) {
+    try (Connection c = db.connection()) {
+      rebuild(c);
+    } catch (SQLException e) {
+      throw new StoreException("cannot rebuild the usage rollups: " + e.getMessage(), e);
+    }
+  }
+
+  static Instant dayOf(Instant t) {
+    return Jdbc.fromMicros(Math.floorDiv(Jdbc.micros(t), DAY_MICROS) * DAY_MICROS);
+  }
+
+  static Instant hourOf(Instant t) {
+    return Jdbc.fromMicros(Math.floorDiv(Jdbc.micros(t), HOUR_MICROS) * HOUR_MICROS);
+  }
+}
