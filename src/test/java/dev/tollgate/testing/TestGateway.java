@@ -78,6 +78,7 @@ public final class TestGateway implements AutoCloseable {
     private dev.tollgate.pricing.PricingConfig pricing = dev.tollgate.pricing.PricingConfig.ofDefaults();
     private dev.tollgate.budgets.BudgetsConfig budgets = dev.tollgate.budgets.BudgetsConfig.ofDefaults();
     private dev.tollgate.alerts.AlertsConfig alerts = dev.tollgate.alerts.AlertsConfig.ofDefaults();
+    private dev.tollgate.cluster.RedisConfig redis = dev.tollgate.cluster.RedisConfig.ofDefaults();
 
     private Builder(Path dataDir) {
       this.dataDir = requireNonNull(dataDir, "dataDir");
@@ -152,6 +153,12 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** Shared counters and cache in Redis (cluster mode without PostgreSQL: the ledger stays in DuckDB). */
+    public Builder redis(dev.tollgate.cluster.RedisConfig redis) {
+      this.redis = requireNonNull(redis, "redis");
+      return this;
+    }
+
     public Builder eventLoops(int eventLoops) {
       this.eventLoops = eventLoops;
       return this;
@@ -166,7 +173,7 @@ public final class TestGateway implements AutoCloseable {
           new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
           StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")),
           auth.apply(new AuthConfig(Optional.of(MASTER_KEY)).withFastPasswordHashing()),
-          mock, defaults.usage(), upstream, defaults.log(), models, pricing, routing, cache, budgets, alerts, defaults.redis());
+          mock, defaults.usage(), upstream, defaults.log(), models, pricing, routing, cache, budgets, alerts, redis);
       return new TestGateway(Tollgate.start(config, clock, java.util.function.UnaryOperator.identity(), admission, sleepers));
     }
   }
