@@ -104,13 +104,15 @@ public final class Budgets {
     Budget.Window w = b.period().window(now, config.timeZone());
     long spent = store.spent(b.scope(), b.scopeValue(), w.start(), now.plusSeconds(1));
     try { // blocking: start-up, admin calls and invalidations run on worker threads, never on an event loop
-      counters.restore(b.counterKey(w), spent).await(30, java.util.concurrent.TimeUnit.SECONDS);
+      counters.restore(b.counterKey(w), spent).toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new dev.tollgate.common.UnavailableException("budget '" + b.name() + "': restoring its spend timed out after 30s");
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("budget '" + b.name() + "': restoring its spend failed: " + e.getMessage(), e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re
+          : new IllegalStateException("budget '" + b.name() + "': restoring its spend failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("budget '" + b.name() + "': interrupted while restoring its spend", e);
     }
     lastSpent.put(b.id(), spent);
   }
