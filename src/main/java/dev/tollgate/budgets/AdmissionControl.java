@@ -204,7 +204,11 @@ public final class AdmissionControl implements Admission {
       long nanos = costOf(record);
       budgets.counters().charge(reservationId, keys, nanos).onComplete(ar -> {
         if (ar.failed()) {
-          log.error("budget charge of request {} failed: {}", record.requestId(), ar.cause().toString());
+          if (ar.cause() instanceof UnavailableException) { // shared counters down: the ledger still has the spend
+            log.warn("budget charge of request {} not counted: {}", record.requestId(), ar.cause().getMessage());
+          } else {
+            log.error("budget charge of request {} failed: {}", record.requestId(), ar.cause().toString());
+          }
           return;
         }
         List<BudgetCounters.Counter> after = ar.result();
