@@ -154,31 +154,27 @@ public sealed interface Backend extends AutoCloseable permits Backend.Embedded, 
 
     @Override
     public TenancyStore tenancy() {
-      throw notYet("tenancy");
+      return new PostgresTenancyStore(db);
     }
 
     @Override
     public AuditStore audit() {
-      throw notYet("audit");
+      return new PostgresAuditStore(db);
     }
 
     @Override
     public BudgetStore budgets() {
-      throw notYet("budgets");
+      return new PostgresBudgetStore(db);
     }
 
     @Override
     public RateLimitRuleStore rateLimitRules() {
-      throw notYet("rate limits");
+      return new PostgresRateLimitRuleStore(db);
     }
 
     @Override
     public AlertStore alerts() {
-      throw notYet("alerts");
-    }
-
-    private static UnsupportedOperationException notYet(String what) {
-      return new UnsupportedOperationException("the " + what + " store has no PostgreSQL implementation yet");
+      return new PostgresAlertStore(db);
     }
 
     @Override

@@ -79,6 +79,7 @@ public final class TestGateway implements AutoCloseable {
     private dev.tollgate.budgets.BudgetsConfig budgets = dev.tollgate.budgets.BudgetsConfig.ofDefaults();
     private dev.tollgate.alerts.AlertsConfig alerts = dev.tollgate.alerts.AlertsConfig.ofDefaults();
     private dev.tollgate.cluster.RedisConfig redis = dev.tollgate.cluster.RedisConfig.ofDefaults();
+    private Optional<StoreConfig> store = Optional.empty();
 
     private Builder(Path dataDir) {
       this.dataDir = requireNonNull(dataDir, "dataDir");
@@ -153,9 +154,15 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
-    /** Shared counters and cache in Redis (cluster mode without PostgreSQL: the ledger stays in DuckDB). */
+    /** Shared counters and cache in Redis (with the default store, the ledger stays in this gateway's DuckDB). */
     public Builder redis(dev.tollgate.cluster.RedisConfig redis) {
       this.redis = requireNonNull(redis, "redis");
+      return this;
+    }
+
+    /** Another store than the DuckDB file in the data directory, e.g. a PostgreSQL schema ({@link PostgresSchema#url()}). */
+    public Builder store(StoreConfig store) {
+      this.store = Optional.of(requireNonNull(store, "store"));
       return this;
     }
 
@@ -171,9 +178,9 @@ public final class TestGateway implements AutoCloseable {
       models.addAll(extraModels);
       TollgateConfig config = new TollgateConfig(
           new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
-          StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb")),
+          store.orElseGet(() -> StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb"))),
           auth.apply(new AuthConfig(Optional.of(MASTER_KEY)).withFastPasswordHashing()),
-          mock, defaults.usage(), upstream, defaults.log(), models, pricing, routing, cache, budgets, alerts, redis);
+          mock, store.isPresent() ? defaults.usage().withJournalDir(dataDir.resolve("journal")) : defaults.usage(), upstream, defaults.log(), models, pricing, routing, cache, budgets, alerts, redis);
       return new TestGateway(Tollgate.start(config, clock, java.util.function.UnaryOperator.identity(), admission, sleepers));
     }
   }
