@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +36,8 @@ class RedisOutageHttpTest {
   String budgeted;
   String limited;
   String free;
+  String budgetedKeyId;
+  String budgetId;
 
   @BeforeEach
   void proxy() {
@@ -56,9 +59,10 @@ class RedisOutageHttpTest {
     gw = TestGateway.builder(dir).redis(redis.withUrl("redis://127.0.0.1:" + proxy.port())).start();
     var k1 = gw.createKey();
     budgeted = k1.secret();
-    admin("/api/v1/budgets", """
+    budgetedKeyId = k1.key().id();
+    budgetId = admin("/api/v1/budgets", """
         {"name": "hard", "scope": "key", "scope_value": "%s", "period": "day", "amount_usd": "100.00", "action": "block"}
-        """.formatted(k1.key().id()));
+        """.formatted(k1.key().id())).path("id").asText();
     var k2 = gw.createKey();
     limited = k2.secret();
     admin("/api/v1/rate-limits", "{\"scope\": \"key\", \"scope_value\": \"" + k2.key().id() + "\", \"rpm\": 2}");
@@ -123,6 +127,41 @@ class RedisOutageHttpTest {
     assertThat(chat(budgeted).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void redisLosingItsData_budgetSpendIsRestoredFromTheLedgerOnReconnect() {
+    start(fx.config());
+    for (int i = 0; i < 3; i++) {
+      assertThat(chat(budgeted).statusCode()).isEqualTo(200);
+    }
+    gw.latestUsage(1); // flush the ledger
+    dev.tollgate.usage.UsageQuery q = dev.tollgate.usage.UsageQuery.latest(100);
+    long ledger = gw.tollgate().usageStore().query(new dev.tollgate.usage.UsageQuery(q.from(), q.to(), java.util.Optional.of(budgetedKeyId),
+            q.userId(), q.model(), q.provider(), q.endpoint(), q.tag(), q.status(), 100, java.util.Optional.empty(), q.orgId(),
+            q.projectId())).records().stream().mapToLong(dev.tollgate.usage.UsageRecord::costNanos).sum();
+    assertThat(ledger).isPositive();
+    awaitTrue(() -> spent() == ledger, Duration.ofSeconds(10));
+
+    proxy.cut(); // Redis "restarts" empty: this prefix's budget counters are gone
+    awaitTrue(() -> redisCheck().equals("failing"), Duration.ofSeconds(15));
+    List<String> counters = fx.keys().stream().filter(k -> k.startsWith(fx.prefix + "b:")).toList();
+    assertThat(counters).isNotEmpty();
+    io.lettuce.core.RedisClient direct = io.lettuce.core.RedisClient.create(ExternalServices.REDIS_URL);
+    try (var c = direct.connect()) {
+      c.sync().del(counters.toArray(String[]::new));
+    } finally {
+      direct.shutdown();
+    }
+    proxy.restore();
+
+    awaitTrue(() -> redisCheck().equals("ok") && spent() == ledger, Duration.ofSeconds(30));
+  }
+
+  private long spent() {
+    HttpResponse<String> r = gw.get("/api/v1/budgets/" + budgetId + "/status", gw.masterKey());
+    return r.statusCode() != 200 ? -1
+        : new java.math.BigDecimal(json(r).path("spent_usd").asText()).movePointRight(9).longValueExact();
+  }
+
   private HttpResponse<String> chat(String key) {
     return gw.post("/v1/chat/completions", key,
         Json.object().put("model", "mock-small").put("max_tokens", 20).set("messages", Json.MAPPER.createArrayNode()
@@ -133,9 +172,10 @@ class RedisOutageHttpTest {
     return json(gw.get("/health", gw.masterKey())).path("checks").path("redis").asText();
   }
 
-  private void admin(String path, String body) {
+  private JsonNode admin(String path, String body) {
     HttpResponse<String> r = gw.post(path, gw.masterKey(), body);
     assertThat(r.statusCode() / 100).as("POST %s: %s", path, r.body()).isEqualTo(2);
+    return json(r);
   }
 
   private static void awaitTrue(BooleanSupplier condition, Duration timeout) {

@@ -213,6 +213,12 @@ class TwoReplicaProcessesTest {
           statuses.merge(f.get(60, TimeUnit.SECONDS), 1, Integer::sum);
         }
         assertThat(statuses).as("rpm 5 across both replicas").isEqualTo(Map.of(200, 5, 429, 19));
+
+        // the rule deleted on a stops being enforced on b
+        HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create(a.baseUrl() + "/api/v1/rate-limits/" + ruleId))
+            .header("authorization", "Bearer " + MASTER).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(deleted.statusCode() / 100).as(deleted.body()).isEqualTo(2);
+        awaitTrue(() -> chat(b, burst).statusCode() == 200, Duration.ofSeconds(15));
       }
     } finally {
       pool.shutdownNow();
