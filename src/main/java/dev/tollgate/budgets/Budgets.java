@@ -104,7 +104,8 @@ public final class Budgets {
     Budget.Window w = b.period().window(now, config.timeZone());
     long spent = store.spent(b.scope(), b.scopeValue(), w.start(), now.plusSeconds(1));
     try { // blocking: start-up, admin calls and invalidations run on worker threads, never on an event loop
-      counters.restore(b.counterKey(w), spent).toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      counters.restore(b.counterKey(w), spent).toCompletionStage().toCompletableFuture()
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new dev.tollgate.common.UnavailableException("budget '" + b.name() + "': restoring its spend timed out after 30s");
     } catch (java.util.concurrent.ExecutionException e) {
