@@ -125,4 +125,51 @@ public abstract class KeyStoreContract {
 
     assertThat(store().findById("key_tch1").orElseThrow().lastUsedAt()).contains(used);
   }
+
+  @Test
+  void rotate_whoseSuccessorCannotBeStored_leavesTheOldKeyAsItWas() {
+    ApiKey old = full("key_old3", "hash-old3");
+    store().insert(old);
+    store().insert(full("key_other", "hash-taken"));
+    ApiKey clash = full("key_new3", "hash-taken"); // the hash is unique
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store().rotate(old.replaced("key_new3", T0.plusSeconds(600)), clash))
+        .isInstanceOf(RuntimeException.class);
+
+    assertThat(store().findById("key_old3")).as("the update of the old key was rolled back").contains(old);
+    assertThat(store().findById("key_new3")).isEmpty();
+  }
+
+  @Test
+  void touch_ofManyKeys_setsEachItsOwnTime_andLaterTouchesMoveItOn() {
+    java.util.Map<String, Instant> times = new java.util.HashMap<>();
+    for (int i = 0; i < 50; i++) {
+      String id = "key_m" + String.format("%03d", i);
+      store().insert(full(id, "hash-m" + i));
+      times.put(id, T0.plusSeconds(i));
+    }
+
+    store().touch(times);
+    store().touch(java.util.Map.of("key_m007", T0.plusSeconds(1000)));
+    store().touch(java.util.Map.of());
+
+    for (ApiKey k : store().findAll()) {
+      Instant expected = k.id().equals("key_m007") ? T0.plusSeconds(1000) : times.get(k.id());
+      assertThat(k.lastUsedAt()).as(k.id()).contains(expected);
+    }
+    assertThat(store().findAll()).hasSize(50);
+  }
+
+  @Test
+  void upsertMaster_replacesEveryColumnOfAnExistingRow() {
+    ApiKey first = new ApiKey("master", "master", "hash-m1", "tg-…m001", ApiKey.Role.MASTER, Set.of(), T0, Optional.empty(), Optional.empty());
+    store().upsertMaster(first);
+    store().touch(java.util.Map.of("master", T0.plusSeconds(5)));
+    ApiKey second = new ApiKey("master", "master", "hash-m2", "tg-…m002", ApiKey.Role.MASTER, Set.of(), T0.plusSeconds(9), Optional.empty(),
+        Optional.empty());
+
+    store().upsertMaster(second);
+
+    assertThat(store().findById("master")).contains(second);
+  }
 }
