@@ -141,9 +141,17 @@ public final class Budgets {
     fresh.forEach(b -> ids.add(b.id()));
     budgets = fresh;
     lastSpent.keySet().retainAll(ids);
-    for (Budget b : fresh) {
-      restore(b);
+    RuntimeException first = null;
+    for (Budget b : fresh) { // one counter that cannot be restored does not keep the others from it
+      try {
+        restore(b);
+      } catch (RuntimeException e) {
+        first = first == null ? e : first;
+      }
       gauge(b);
+    }
+    if (first != null) {
+      throw first;
     }
   }
 

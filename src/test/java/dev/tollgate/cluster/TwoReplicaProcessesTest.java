@@ -157,8 +157,13 @@ class TwoReplicaProcessesTest {
             "{\"scope\": \"key\", \"scope_value\": \"" + burster.path("id").asText() + "\", \"rpm\": 5}");
         assertThat(rule.statusCode()).as(rule.body()).isEqualTo(201);
         String ruleId = Json.MAPPER.readTree(rule.body()).path("id").asText();
+        HttpResponse<String> alert = post(b, "/api/v1/alerts/rules", MASTER, "{\"name\":\"half\",\"type\":\"budget_threshold\","
+            + "\"budget_id\":\"" + budgetId + "\",\"channels\":[{\"type\":\"webhook\",\"url\":\"http://127.0.0.1:9/alerts\"}]}");
+        assertThat(alert.statusCode()).as(alert.body()).isEqualTo(201);
+        String alertId = Json.MAPPER.readTree(alert.body()).path("id").asText();
         awaitTrue(() -> get(a, "/api/v1/budgets/" + budgetId).statusCode() == 200
-            && get(a, "/api/v1/rate-limits/" + ruleId).statusCode() == 200, Duration.ofSeconds(15));
+            && get(a, "/api/v1/rate-limits/" + ruleId).statusCode() == 200
+            && get(a, "/api/v1/alerts/rules/" + alertId).statusCode() == 200, Duration.ofSeconds(15));
         awaitTrue(() -> get(b, "/api/v1/keys/" + spender.path("id").asText()).statusCode() == 200
             && get(b, "/api/v1/keys/" + burster.path("id").asText()).statusCode() == 200, Duration.ofSeconds(15));
 
