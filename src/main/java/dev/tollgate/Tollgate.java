@@ -28,6 +28,11 @@ import dev.tollgate.storage.DuckDbRateLimitRuleStore;
 import dev.tollgate.auth.KeyService;
 import dev.tollgate.cluster.Invalidation;
 import dev.tollgate.cluster.Redis;
+import dev.tollgate.cluster.RedisBudgetCounters;
+import dev.tollgate.cluster.RedisRateLimitCounters;
+import dev.tollgate.cluster.RedisResponseCache;
+import dev.tollgate.budgets.BudgetCounters;
+import dev.tollgate.ratelimit.RateLimitCounters;
 import dev.tollgate.common.EventBus;
 import dev.tollgate.common.Tokenizer;
 import dev.tollgate.config.TollgateConfig;
@@ -226,13 +231,24 @@ public final class Tollgate implements AutoCloseable {
       inv.subscribe("prices", id -> pricing.reload());
       pricing.onChange(() -> inv.publish("prices", Invalidation.ALL));
     });
-    // Budgets, rate limits, alerts: definitions in memory, counters in this process (Redis in cluster mode).
-    Budgets budgets = new Budgets(db.budgets(), new InMemoryBudgetCounters(clock), config.budgets(), events, clock);
-    budgets.restoreAll(); // after the journal replay above: the ledger is complete
+    // Budgets, rate limits, alerts: definitions in memory; counters in this process, or in Redis shared by
+    // every replica (fail modes: redis.budgets-fail-mode, redis.rate-limits-fail-mode).
+    Budgets budgets = new Budgets(db.budgets(), redis.<BudgetCounters>map(r -> new RedisBudgetCounters(r, clock))
+        .orElseGet(() -> new InMemoryBudgetCounters(clock)), config.budgets(), events, clock);
+    budgets.restoreAll(); // after the journal replay above: the ledger is complete; shared counters are not counted twice
     budgets.bindMetrics(metrics.registry());
-    RateLimits rateLimits = new RateLimits(db.rateLimitRules(), new InMemoryRateLimitCounters());
+    RateLimits rateLimits = new RateLimits(db.rateLimitRules(), redis.<RateLimitCounters>map(RedisRateLimitCounters::new)
+        .orElseGet(InMemoryRateLimitCounters::new));
     Alerts alerts = new Alerts(db.alerts(), config.alerts(), clock, dev.tollgate.alerts.Sleeper.SYSTEM)
         .subscribe(events);
+    invalidation.ifPresent(inv -> { // a definition changed on another replica (or missed during an outage): re-read it
+      inv.subscribe("budget", id -> budgets.reload());
+      budgets.onChange(id -> inv.publish("budget", id));
+      inv.subscribe("rate-limit", id -> rateLimits.reload());
+      rateLimits.onChange(id -> inv.publish("rate-limit", id));
+      inv.subscribe("alert-rule", id -> alerts.reload());
+      alerts.onChange(id -> inv.publish("alert-rule", id));
+    });
     ModelCatalog catalog = new ModelCatalog(config.models());
     Admission admission = admissionOverride.orElseGet(() -> new AdmissionControl(budgets, rateLimits, pricing, catalog, clock));
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops())
@@ -240,7 +256,9 @@ public final class Tollgate implements AutoCloseable {
     Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated, alerts, budgets, redis, invalidation);
     Deployments deployments = new Deployments(config.models(), config.routing(), clock, m -> referencePrice(pricing, m, clock),
         Optional.of(metrics.registry()), events);
-    ResponseCache cache = config.cache().enabled() ? new CaffeineResponseCache(config.cache(), clock) : ResponseCache.NONE;
+    ResponseCache cache = !config.cache().enabled() ? ResponseCache.NONE
+        : redis.<ResponseCache>map(r -> new RedisResponseCache(r, config.cache().ttl(), config.cache().maxBytes(),
+            config.cache().maxEntryBytes(), clock)).orElseGet(() -> new CaffeineResponseCache(config.cache(), clock));
     AnalyticsStore analyticsStore = db.analytics();
     AnomalyStore anomalies = db.anomalies();
     tollgate.anomalyDetector = new AnomalyDetector(analyticsStore, anomalies, events, config.analytics(), clock).start();
@@ -435,6 +453,9 @@ public final class Tollgate implements AutoCloseable {
       anomalyDetector.close();
     }
     alerts.close();
+    if (services != null && services.responseCache() instanceof RedisResponseCache c) {
+      c.close();
+    }
     invalidation.ifPresent(Invalidation::close);
     redis.ifPresent(Redis::close);
     usageWriter.close();

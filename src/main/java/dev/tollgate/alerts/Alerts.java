@@ -38,6 +38,7 @@ public final class Alerts implements AutoCloseable {
   private final Sleeper sleeper;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private volatile List<AlertRule> rules;
+  private final List<java.util.function.Consumer<String>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Alerts(AlertStore store, AlertsConfig config, Clock clock, Sleeper sleeper) {
     this.store = requireNonNull(store, "store");
@@ -66,13 +67,30 @@ public final class Alerts implements AutoCloseable {
     List<AlertRule> next = new ArrayList<>(rules);
     next.add(rule);
     rules = List.copyOf(next);
+    changeListeners.forEach(l -> l.accept(rule.id()));
   }
 
   /** Blocking (store write): call from a worker thread. */
   public synchronized boolean remove(String id) {
     boolean gone = store.deleteRule(id);
     rules = rules.stream().filter(r -> !r.id().equals(id)).toList();
+    if (gone) {
+      changeListeners.forEach(l -> l.accept(id));
+    }
     return gone;
+  }
+
+  /**
+   * Calls {@code listener} with the id of every rule this instance adds or removes, after the store has it
+   * (cluster mode tells the other replicas through Redis).
+   */
+  public void onChange(java.util.function.Consumer<String> listener) {
+    changeListeners.add(requireNonNull(listener, "listener"));
+  }
+
+  /** Re-reads every rule from the store (another replica changed one). Blocking: off the event loop. */
+  public synchronized void reload() {
+    rules = List.copyOf(store.rules());
   }
 
   public Optional<AlertRule> find(String id) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tollgate.common.Money;
 import dev.tollgate.common.RateLimitedException;
+import dev.tollgate.common.UnavailableException;
 import dev.tollgate.gateway.Admission;
 import dev.tollgate.gateway.ModelCatalog;
 import dev.tollgate.pricing.CostContext;
@@ -92,7 +93,7 @@ public final class AdmissionControl implements Admission {
     if (idx.isEmpty()) {
       return Future.succeededFuture(Optional.empty());
     }
-    return budgets.counters().read(idx.stream().map(keys::get).toList()).map(cs -> {
+    return budgets.counters().read(idx.stream().map(keys::get).toList()).<Optional<String>>map(cs -> {
       for (int j = 0; j < idx.size(); j++) {
         Budget b = matched.get(idx.get(j));
         BudgetCounters.Counter c = cs.get(j);
@@ -101,7 +102,9 @@ public final class AdmissionControl implements Admission {
         }
       }
       return Optional.empty();
-    });
+    }).recover(e -> e instanceof UnavailableException
+        // shared counters unreachable: no downgrade; the reservation that follows applies the budgets' fail mode
+        ? Future.succeededFuture(Optional.<String>empty()) : Future.failedFuture(e));
   }
 
   private Future<Ticket> reserve(Request req, List<Budget> matched, List<Budget.Window> windows, List<String> keys,
@@ -139,7 +142,8 @@ public final class AdmissionControl implements Admission {
           }
           long remaining = Long.MAX_VALUE;
           for (int i = 0; i < holds.size(); i++) {
-            if (holds.get(i).limitNanos() != Long.MAX_VALUE) {
+            // MAX_VALUE headroom: tracking only, or admitted without counting (shared counters down, fail-open)
+            if (holds.get(i).limitNanos() != Long.MAX_VALUE && r.headroomNanos().get(i) != Long.MAX_VALUE) {
               remaining = Math.min(remaining, r.headroomNanos().get(i) - r.grantedNanos());
             }
           }
@@ -201,7 +205,11 @@ public final class AdmissionControl implements Admission {
       long nanos = costOf(record);
       budgets.counters().charge(reservationId, keys, nanos).onComplete(ar -> {
         if (ar.failed()) {
-          log.error("budget charge of request {} failed: {}", record.requestId(), ar.cause().toString());
+          if (ar.cause() instanceof UnavailableException) { // shared counters down: the ledger still has the spend
+            log.warn("budget charge of request {} not counted: {}", record.requestId(), ar.cause().getMessage());
+          } else {
+            log.error("budget charge of request {} failed: {}", record.requestId(), ar.cause().toString());
+          }
           return;
         }
         List<BudgetCounters.Counter> after = ar.result();

@@ -70,6 +70,10 @@ public interface BudgetCounters {
 
   Future<List<Counter>> read(List<String> counterKeys);
 
-  /** Sets a key's spend when the key is new (restoring from the ledger); an existing key is left alone. */
+  /**
+   * Sets a key's spend from the ledger unless the key was already charged or restored, whose spend is left
+   * alone: replicas sharing the counters restore at start without counting twice. A key that only holds
+   * reservations (made between a counter-store restart and this restore) does get the spend.
+   */
   Future<Void> restore(String counterKey, long spentNanos);
 }

@@ -44,6 +44,7 @@ public final class Budgets {
   /** Thresholds already published, per counter key: a flood of refusals publishes each once. */
   private final Set<String> published = ConcurrentHashMap.newKeySet();
   private volatile Optional<MeterRegistry> registry = Optional.empty();
+  private final List<java.util.function.Consumer<String>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Budgets(BudgetStore store, BudgetCounters counters, BudgetsConfig config, EventBus events, Clock clock) {
     this.store = requireNonNull(store, "store");
@@ -89,7 +90,8 @@ public final class Budgets {
 
   /**
    * Restores every budget's current-period spend from the ledger: run once at start, after the usage
-   * journal was replayed and before the gateway serves. Blocking.
+   * journal was replayed and before the gateway serves. Blocking. A counter that already has spend is left
+   * alone, so a replica starting next to others sharing the counters (Redis) does not count twice.
    */
   public void restoreAll() {
     for (Budget b : budgets) {
@@ -101,8 +103,56 @@ public final class Budgets {
     Instant now = clock.instant();
     Budget.Window w = b.period().window(now, config.timeZone());
     long spent = store.spent(b.scope(), b.scopeValue(), w.start(), now.plusSeconds(1));
-    counters.restore(b.counterKey(w), spent);
+    try { // blocking: start-up, admin calls and invalidations run on worker threads, never on an event loop
+      counters.restore(b.counterKey(w), spent).toCompletionStage().toCompletableFuture()
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new dev.tollgate.common.UnavailableException("budget '" + b.name() + "': restoring its spend timed out after 30s");
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re
+          : new IllegalStateException("budget '" + b.name() + "': restoring its spend failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("budget '" + b.name() + "': interrupted while restoring its spend", e);
+    }
     lastSpent.put(b.id(), spent);
+  }
+
+  /**
+   * Calls {@code listener} with the id of every budget this instance creates, changes or deletes, after the
+   * store has it: how other replicas learn of the change (cluster mode publishes it through Redis).
+   */
+  public void onChange(java.util.function.Consumer<String> listener) {
+    changeListeners.add(requireNonNull(listener, "listener"));
+  }
+
+  private void changed(String id) {
+    changeListeners.forEach(l -> l.accept(id));
+  }
+
+  /**
+   * Re-reads every definition from the store (another replica changed one, or this replica missed changes
+   * while Redis was unreachable) and restores the spend of counters that have none (Redis lost its data).
+   * Blocking: off the event loop.
+   */
+  public synchronized void reload() {
+    List<Budget> fresh = List.copyOf(store.all());
+    Set<String> ids = new java.util.HashSet<>();
+    fresh.forEach(b -> ids.add(b.id()));
+    budgets = fresh;
+    lastSpent.keySet().retainAll(ids);
+    RuntimeException first = null;
+    for (Budget b : fresh) { // one counter that cannot be restored does not keep the others from it
+      try {
+        restore(b);
+      } catch (RuntimeException e) {
+        first = first == null ? e : first;
+      }
+      gauge(b);
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 
   /** Blocking (store write): call from a worker thread. */
@@ -113,6 +163,7 @@ public final class Budgets {
     budgets = List.copyOf(next);
     restore(b);
     gauge(b);
+    changed(b.id());
     return b;
   }
 
@@ -123,6 +174,7 @@ public final class Budgets {
     }
     budgets = budgets.stream().map(x -> x.id().equals(b.id()) ? b : x).toList();
     restore(b);
+    changed(b.id());
     return b;
   }
 
@@ -131,6 +183,9 @@ public final class Budgets {
     boolean gone = store.delete(id);
     budgets = budgets.stream().filter(b -> !b.id().equals(id)).toList();
     lastSpent.remove(id);
+    if (gone) {
+      changed(id);
+    }
     return gone;
   }
 

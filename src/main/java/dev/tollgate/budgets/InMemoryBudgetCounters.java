@@ -19,6 +19,8 @@ public final class InMemoryBudgetCounters implements BudgetCounters {
   private static final class Cell {
     long spent;
     long reserved;
+    /** Charged or restored at least once: a later restore leaves the spend alone. */
+    boolean counted;
   }
 
   private static final class Held {
@@ -102,6 +104,7 @@ public final class InMemoryBudgetCounters implements BudgetCounters {
       for (String k : counterKeys) {
         Cell c = cells.computeIfAbsent(k, x -> new Cell());
         c.spent = satAdd(c.spent, nanos);
+        c.counted = true;
         out.add(new Counter(k, c.spent, c.reserved));
       }
       return Future.succeededFuture(out);
@@ -137,11 +140,11 @@ public final class InMemoryBudgetCounters implements BudgetCounters {
   @Override
   public Future<Void> restore(String counterKey, long spentNanos) {
     synchronized (this) {
-      cells.computeIfAbsent(counterKey, k -> {
-        Cell c = new Cell();
+      Cell c = cells.computeIfAbsent(counterKey, k -> new Cell());
+      if (!c.counted) {
         c.spent = spentNanos;
-        return c;
-      });
+        c.counted = true;
+      }
     }
     return Future.succeededFuture();
   }

@@ -137,10 +137,13 @@ public final class RedisBudgetCounters implements BudgetCounters {
       return out
       """;
 
-  /** ARGV: prefix, counter, spent. */
+  /**
+   * ARGV: prefix, counter, spent. Only a counter that was never charged gets the spend: one that only holds
+   * reservations (requests reserved between a Redis restart and this restore) is restored too.
+   */
   private static final String RESTORE = """
       local c = ARGV[1] .. 'b:c:' .. ARGV[2]
-      if redis.call('EXISTS', c) == 0 then redis.call('HSET', c, 'spent', ARGV[3], 'reserved', 0) end
+      redis.call('HSETNX', c, 'spent', ARGV[3])
       return 1
       """;
 
@@ -191,7 +194,9 @@ public final class RedisBudgetCounters implements BudgetCounters {
           }
           return new Reservation((Long) out.get(0) == 1, (Long) out.get(1), headroom, ((Long) out.get(2)).intValue());
         })
-        .recover(e -> onOutage("reserve", e, () -> new Reservation(true, 0, holds.stream().map(h -> Long.MAX_VALUE).toList(), -1)));
+        // fail-open grants the whole maximum (nothing is held anywhere): a smaller grant would cap the answer's
+        // output as if the budget were nearly spent
+        .recover(e -> onOutage("reserve", e, () -> new Reservation(true, maxNanos, holds.stream().map(h -> Long.MAX_VALUE).toList(), -1)));
   }
 
   @Override

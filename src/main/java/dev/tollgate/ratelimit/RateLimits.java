@@ -22,6 +22,7 @@ public final class RateLimits {
   private final RateLimitRuleStore store;
   private final RateLimitCounters counters;
   private volatile List<RateLimitRule> rules;
+  private final List<java.util.function.Consumer<String>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public RateLimits(RateLimitRuleStore store, RateLimitCounters counters) {
     this.store = requireNonNull(store, "store");
@@ -35,13 +36,30 @@ public final class RateLimits {
     List<RateLimitRule> next = new ArrayList<>(rules);
     next.add(rule);
     rules = List.copyOf(next);
+    changeListeners.forEach(l -> l.accept(rule.id()));
   }
 
   /** Blocking (store write): call from a worker thread. */
   public synchronized boolean remove(String id) {
     boolean removed = store.delete(id);
     rules = rules.stream().filter(r -> !r.id().equals(id)).toList();
+    if (removed) {
+      changeListeners.forEach(l -> l.accept(id));
+    }
     return removed;
+  }
+
+  /**
+   * Calls {@code listener} with the id of every rule this instance adds or removes, after the store has it:
+   * how other replicas learn of the change (cluster mode publishes it through Redis).
+   */
+  public void onChange(java.util.function.Consumer<String> listener) {
+    changeListeners.add(requireNonNull(listener, "listener"));
+  }
+
+  /** Re-reads every rule from the store (another replica changed one). Blocking: off the event loop. */
+  public synchronized void reload() {
+    rules = List.copyOf(store.all());
   }
 
   public Optional<RateLimitRule> find(String id) {

@@ -65,7 +65,11 @@ public final class HttpRoutes {
       if (cause instanceof dev.tollgate.common.RateLimitedException limited && !ctx.response().headWritten()) {
         limited.headers().forEach(ctx.response()::putHeader); // x-ratelimit-* on the 429
       }
-      if (error.status() >= 500 && error.status() != 502 && error.status() != 504) {
+      if (cause instanceof dev.tollgate.common.UnavailableException) {
+        // expected while a dependency is down (its outage is logged once where it is detected): no stack per request
+        log.debug("request {} refused: {} {}: {}", Web.requestId(ctx), ctx.request().method(), ctx.request().path(),
+            cause.getMessage());
+      } else if (error.status() >= 500 && error.status() != 502 && error.status() != 504) {
         log.atError().addKeyValue(Web.REQUEST_ID_FIELD, Web.requestId(ctx)).setCause(failure)
             .log("request {} failed: {} {}", Web.requestId(ctx), ctx.request().method(), ctx.request().path());
       }

@@ -183,6 +183,18 @@ public abstract class BudgetCountersContract {
   }
 
   @Test
+  void restore_twice_likeTwoReplicasStarting_doesNotCountTwice_andReservationsOnlyStillGetTheSpend() {
+    await(counters.restore("b:shared", 700));
+    await(counters.restore("b:shared", 700));
+    assertThat(await(counters.reserve(id(), List.of(new Hold("b:reserved-only", 10_000)), 100, 100, TTL)).admitted()).isTrue();
+    await(counters.restore("b:reserved-only", 300));
+
+    assertThat(read("b:shared").spentNanos()).isEqualTo(700);
+    assertThat(read("b:reserved-only").spentNanos()).isEqualTo(300);
+    assertThat(read("b:reserved-only").reservedNanos()).isEqualTo(100);
+  }
+
+  @Test
   void concurrentReservations_fromManyThreads_neverSpendPastTheLimit() throws Exception {
     long limit = 1_000_000;
     int threads = 16;

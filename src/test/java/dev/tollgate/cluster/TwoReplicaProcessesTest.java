@@ -123,6 +123,143 @@ class TwoReplicaProcessesTest {
     }
   }
 
+  /**
+   * The budgets issue's concurrency test split over two processes: a $1.00 block budget created on one
+   * replica and an RPM limit created on the other hold exactly across both under concurrent requests sent to
+   * both; the ledger both wrote equals the shared counter.
+   */
+  @Test
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void twoProcesses_holdOneBudgetAndOneRateLimitExactly() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try (PostgresSchema schema = PostgresSchema.create(); RedisFixture fx = new RedisFixture()) {
+      Path ca = config("a", schema, fx);
+      Path cb = config("b", schema, fx);
+      Map<String, String> env = Map.of("TOLLGATE_MASTER_KEY", MASTER);
+      Future<TollgateProcess> fa = pool.submit(() -> TollgateProcess.start(ca, env));
+      Future<TollgateProcess> fb = pool.submit(() -> TollgateProcess.start(cb, env));
+      try (TollgateProcess a = fa.get(); TollgateProcess b = fb.get()) {
+        // mock-small at $100 / $1000 per million tokens (about two to four cents a request), set on a, used by b
+        HttpResponse<String> price = post(a, "/api/v1/prices/overrides", MASTER, """
+            {"provider": "mock", "model": "mock-small", "effective-from": "2026-01-01", "input-per-million": "100", "output-per-million": "1000"}""");
+        assertThat(price.statusCode()).as(price.body()).isEqualTo(201);
+        awaitTrue(() -> inputPerMillion(b).equals("100"), Duration.ofSeconds(15));
+        JsonNode spender = Json.MAPPER.readTree(post(a, "/api/v1/keys", MASTER, "{\"name\":\"spender\"}").body());
+        JsonNode burster = Json.MAPPER.readTree(post(a, "/api/v1/keys", MASTER, "{\"name\":\"burster\"}").body());
+
+        // definitions made on b reach a through the invalidation channel
+        HttpResponse<String> budget = post(b, "/api/v1/budgets", MASTER, """
+            {"name": "shared", "scope": "key", "scope_value": "%s", "period": "day", "amount_usd": "1.00", "action": "block"}
+            """.formatted(spender.path("id").asText()));
+        assertThat(budget.statusCode()).as(budget.body()).isEqualTo(201);
+        String budgetId = Json.MAPPER.readTree(budget.body()).path("id").asText();
+        HttpResponse<String> rule = post(b, "/api/v1/rate-limits", MASTER,
+            "{\"scope\": \"key\", \"scope_value\": \"" + burster.path("id").asText() + "\", \"rpm\": 5}");
+        assertThat(rule.statusCode()).as(rule.body()).isEqualTo(201);
+        String ruleId = Json.MAPPER.readTree(rule.body()).path("id").asText();
+        HttpResponse<String> alert = post(b, "/api/v1/alerts/rules", MASTER, "{\"name\":\"half\",\"type\":\"budget_threshold\","
+            + "\"budget_id\":\"" + budgetId + "\",\"channels\":[{\"type\":\"webhook\",\"url\":\"http://127.0.0.1:9/alerts\"}]}");
+        assertThat(alert.statusCode()).as(alert.body()).isEqualTo(201);
+        String alertId = Json.MAPPER.readTree(alert.body()).path("id").asText();
+        awaitTrue(() -> get(a, "/api/v1/budgets/" + budgetId).statusCode() == 200
+            && get(a, "/api/v1/rate-limits/" + ruleId).statusCode() == 200
+            && get(a, "/api/v1/alerts/rules/" + alertId).statusCode() == 200, Duration.ofSeconds(15));
+        awaitTrue(() -> get(b, "/api/v1/keys/" + spender.path("id").asText()).statusCode() == 200
+            && get(b, "/api/v1/keys/" + burster.path("id").asText()).statusCode() == 200, Duration.ofSeconds(15));
+
+        // 80 concurrent requests against $1.00, alternating between the replicas
+        String secret = spender.path("key").asText();
+        List<Future<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+          TollgateProcess target = i % 2 == 0 ? a : b;
+          String body = "{\"model\":\"mock-small\",\"max_tokens\":40,\"messages\":[{\"role\":\"user\",\"content\":\"budget " + i + "\"}]}";
+          calls.add(pool.submit(() -> post(target, "/v1/chat/completions", secret, body)));
+        }
+        int ok = 0;
+        int refused = 0;
+        for (Future<HttpResponse<String>> f : calls) {
+          HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+          if (r.statusCode() == 200) {
+            ok++;
+          } else {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+            assertThat(Json.MAPPER.readTree(r.body()).path("error").path("code").asText()).isEqualTo("budget_exceeded");
+            refused++;
+          }
+        }
+        assertThat(ok).isPositive();
+        assertThat(refused).as("$1.00 cannot pay for 80 requests of a few cents").isPositive();
+
+        JsonNode status = awaitNoReservation(a, budgetId);
+        long counted = nanos(status.path("spent_usd"));
+        List<JsonNode> rows = new ArrayList<>();
+        int served = ok;
+        awaitTrue(() -> {
+          rows.clear();
+          rows.addAll(ledgerRows(b, spender.path("id").asText()));
+          return rows.stream().filter(r -> r.path("status").asInt() == 200).count() == served;
+        }, Duration.ofSeconds(30));
+        long ledger = rows.stream().mapToLong(r -> r.path("cost_nanos").asLong()).sum();
+        long largest = rows.stream().mapToLong(r -> r.path("cost_nanos").asLong()).max().orElseThrow();
+        assertThat(counted).as("the shared counter equals the one ledger both replicas wrote").isEqualTo(ledger);
+        assertThat(ledger).as("settled spend within the budget plus one request").isLessThanOrEqualTo(1_000_000_000L + largest);
+        assertThat(nanos(Json.MAPPER.readTree(get(b, "/api/v1/budgets/" + budgetId + "/status").body()).path("spent_usd")))
+            .isEqualTo(counted);
+
+        // 24 concurrent requests against 5 per minute, alternating between the replicas: exactly 5 admitted
+        String burst = burster.path("key").asText();
+        List<Future<Integer>> bursts = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+          TollgateProcess target = i % 2 == 0 ? a : b;
+          bursts.add(pool.submit(() -> chat(target, burst).statusCode()));
+        }
+        Map<Integer, Integer> statuses = new HashMap<>();
+        for (Future<Integer> f : bursts) {
+          statuses.merge(f.get(60, TimeUnit.SECONDS), 1, Integer::sum);
+        }
+        assertThat(statuses).as("rpm 5 across both replicas").isEqualTo(Map.of(200, 5, 429, 19));
+
+        // the rule deleted on a stops being enforced on b
+        HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create(a.baseUrl() + "/api/v1/rate-limits/" + ruleId))
+            .header("authorization", "Bearer " + MASTER).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(deleted.statusCode() / 100).as(deleted.body()).isEqualTo(2);
+        awaitTrue(() -> chat(b, burst).statusCode() == 200, Duration.ofSeconds(15));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private JsonNode awaitNoReservation(TollgateProcess t, String budgetId) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (true) {
+      JsonNode status = Json.MAPPER.readTree(get(t, "/api/v1/budgets/" + budgetId + "/status").body());
+      if (nanos(status.path("reserved_usd")) == 0) {
+        return status;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("reservations still open: " + status);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private List<JsonNode> ledgerRows(TollgateProcess t, String keyId) {
+    try {
+      HttpResponse<String> resp = get(t, "/api/v1/usage?limit=1000&key_id=" + keyId);
+      assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
+      List<JsonNode> out = new ArrayList<>();
+      Json.MAPPER.readTree(resp.body()).get("data").forEach(out::add);
+      return out;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long nanos(JsonNode usd) {
+    return new java.math.BigDecimal(usd.asText()).movePointRight(9).longValueExact();
+  }
+
   private Map<String, Integer> ledger(TollgateProcess t) {
     Map<String, Integer> seen = new HashMap<>();
     String cursor = null;

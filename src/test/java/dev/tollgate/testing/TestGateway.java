@@ -81,6 +81,7 @@ public final class TestGateway implements AutoCloseable {
     private dev.tollgate.alerts.AlertsConfig alerts = dev.tollgate.alerts.AlertsConfig.ofDefaults();
     private AnalyticsConfig analytics = AnalyticsConfig.ofDefaults();
     private TollgateConfig.LogConfig log = TollgateConfig.LogConfig.ofDefaults();
+    private dev.tollgate.cluster.RedisConfig redis = dev.tollgate.cluster.RedisConfig.ofDefaults();
     private Optional<StoreConfig> store = Optional.empty();
 
     private Builder(Path dataDir) {
@@ -166,6 +167,12 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** Shared counters and cache in Redis (with the default store, the ledger stays in this gateway's DuckDB). */
+    public Builder redis(dev.tollgate.cluster.RedisConfig redis) {
+      this.redis = requireNonNull(redis, "redis");
+      return this;
+    }
+
     /** Another store than the DuckDB file in the data directory, e.g. a PostgreSQL schema ({@link PostgresSchema#url()}). */
     public Builder store(StoreConfig store) {
       this.store = Optional.of(requireNonNull(store, "store"));
@@ -187,7 +194,7 @@ public final class TestGateway implements AutoCloseable {
           store.orElseGet(() -> StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb"))),
           auth.apply(new AuthConfig(Optional.of(MASTER_KEY)).withFastPasswordHashing()),
           mock, store.isPresent() ? defaults.usage().withJournalDir(dataDir.resolve("journal")) : defaults.usage(), upstream, log,
-          models, pricing, routing, cache, budgets, alerts, defaults.redis(), analytics);
+          models, pricing, routing, cache, budgets, alerts, redis, analytics);
       return new TestGateway(Tollgate.start(config, clock, java.util.function.UnaryOperator.identity(), admission, sleepers));
     }
   }
