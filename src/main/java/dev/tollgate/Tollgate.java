@@ -248,6 +248,10 @@ public final class Tollgate implements AutoCloseable {
       rateLimits.onChange(id -> inv.publish("rate-limit", id));
       inv.subscribe("alert-rule", id -> alerts.reload());
       alerts.onChange(id -> inv.publish("alert-rule", id));
+      inv.subscribe("tenancy", id -> tenancy.reload()); // orgs, projects, users, roles
+      tenancy.onChange(() -> inv.publish("tenancy", Invalidation.ALL));
+      inv.subscribe("sessions", id -> sessions.reload()); // logouts and signing keys
+      sessions.onChange(() -> inv.publish("sessions", Invalidation.ALL));
     });
     ModelCatalog catalog = new ModelCatalog(config.models());
     Admission admission = admissionOverride.orElseGet(() -> new AdmissionControl(budgets, rateLimits, pricing, catalog, clock));

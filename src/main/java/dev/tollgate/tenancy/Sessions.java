@@ -47,6 +47,7 @@ public final class Sessions {
   private final Duration ttl;
   private volatile List<SigningKey> keys;
   private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
+  private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A token just issued. */
   public record Issued(String token, String jti, Instant expiresAt) {}
@@ -66,6 +67,21 @@ public final class Sessions {
       rotate();
     }
     store.revokedTokens(now).forEach(t -> revoked.put(t.jti(), t.expiresAt()));
+  }
+
+  /**
+   * Re-reads the signing keys and the revoked tokens (another replica rotated a key or logged someone out).
+   * Blocking.
+   */
+  public synchronized void reload() {
+    Instant now = clock.instant();
+    keys = sorted(store.signingKeys());
+    store.revokedTokens(now).forEach(t -> revoked.put(t.jti(), t.expiresAt()));
+  }
+
+  /** Calls {@code listener} after a logout or a key rotation is stored: how other replicas learn of it. */
+  public void onChange(Runnable listener) {
+    changeListeners.add(requireNonNull(listener, "listener"));
   }
 
   public Duration ttl() {
@@ -139,6 +155,7 @@ public final class Sessions {
     revoked.entrySet().removeIf(e -> !now.isBefore(e.getValue()));
     store.revokeToken(new RevokedToken(claims.jti(), claims.expiresAt()));
     revoked.put(claims.jti(), claims.expiresAt());
+    changeListeners.forEach(Runnable::run);
   }
 
   /**
@@ -154,6 +171,7 @@ public final class Sessions {
     store.addSigningKey(fresh, retire);
     store.dropRetiredSigningKeys(now);
     keys = sorted(store.signingKeys());
+    changeListeners.forEach(Runnable::run);
     return fresh;
   }
 

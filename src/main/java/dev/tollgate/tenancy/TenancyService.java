@@ -46,16 +46,41 @@ public final class TenancyService {
   private final Map<String, Project> projects = new ConcurrentHashMap<>();
   private final Map<String, User> users = new ConcurrentHashMap<>();
   private final Map<String, Membership> memberships = new ConcurrentHashMap<>();
+  private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public TenancyService(TenancyStore store, PasswordHasher hasher, Clock clock) {
     this.store = requireNonNull(store, "store");
     this.hasher = requireNonNull(hasher, "hasher");
     this.clock = requireNonNull(clock, "clock");
+    reload();
+  }
+
+  /**
+   * Re-reads orgs, projects, users and roles from the store (another replica changed them): new and
+   * changed entries are put before missing ones are removed, so a reader never sees a gap. Blocking.
+   */
+  public synchronized void reload() {
     TenancyStore.Snapshot s = store.load();
-    s.orgs().forEach(o -> orgs.put(o.id(), o));
-    s.projects().forEach(p -> projects.put(p.id(), p));
-    s.users().forEach(u -> users.put(u.id(), u));
-    s.memberships().forEach(m -> memberships.put(m.id(), m));
+    replace(orgs, s.orgs(), Org::id);
+    replace(projects, s.projects(), Project::id);
+    replace(users, s.users(), User::id);
+    replace(memberships, s.memberships(), Membership::id);
+  }
+
+  private static <T> void replace(Map<String, T> into, List<T> fresh, java.util.function.Function<T, String> id) {
+    Map<String, T> next = new java.util.HashMap<>();
+    fresh.forEach(x -> next.put(id.apply(x), x));
+    into.putAll(next);
+    into.keySet().retainAll(next.keySet());
+  }
+
+  /** Calls {@code listener} after every change this service stores: how other replicas learn of it. */
+  public void onChange(Runnable listener) {
+    changeListeners.add(requireNonNull(listener, "listener"));
+  }
+
+  private void changed() {
+    changeListeners.forEach(Runnable::run);
   }
 
   /**
@@ -68,11 +93,13 @@ public final class TenancyService {
       if (!orgs.containsKey(DEFAULT_ORG_ID)) {
         Org org = new Org(DEFAULT_ORG_ID, uniqueOrgName("default"), now);
         store.insertOrg(org);
+        changed();
         orgs.put(org.id(), org);
       }
       if (!projects.containsKey(DEFAULT_PROJECT_ID)) {
         Project p = new Project(DEFAULT_PROJECT_ID, DEFAULT_ORG_ID, "default", now);
         store.insertProject(p);
+        changed();
         projects.put(p.id(), p);
       }
     } catch (dev.tollgate.common.ConflictException e) {
@@ -188,6 +215,7 @@ public final class TenancyService {
     }
     Org org = new Org(Ids.prefixed("org"), name, clock.instant());
     store.insertOrg(org);
+    changed();
     orgs.put(org.id(), org);
     return org;
   }
@@ -201,6 +229,7 @@ public final class TenancyService {
     }
     Org renamed = new Org(org.id(), name, org.createdAt());
     store.updateOrg(renamed);
+    changed();
     orgs.put(id, renamed);
     return renamed;
   }
@@ -215,6 +244,7 @@ public final class TenancyService {
       throw new ConflictException("org '" + id + "' still has projects; delete them first");
     }
     store.deleteOrg(id);
+    changed();
     orgs.remove(id);
     memberships.values().removeIf(m -> m.orgId().equals(Optional.of(id)));
     return org;
@@ -229,6 +259,7 @@ public final class TenancyService {
     }
     Project p = new Project(Ids.prefixed("proj"), orgId, name, clock.instant());
     store.insertProject(p);
+    changed();
     projects.put(p.id(), p);
     return p;
   }
@@ -242,6 +273,7 @@ public final class TenancyService {
     }
     Project renamed = new Project(p.id(), p.orgId(), name, p.createdAt());
     store.updateProject(renamed);
+    changed();
     projects.put(id, renamed);
     return renamed;
   }
@@ -256,6 +288,7 @@ public final class TenancyService {
       throw new ConflictException("project '" + id + "' still has active API keys; revoke them first");
     }
     store.deleteProject(id);
+    changed();
     projects.remove(id);
     memberships.values().removeIf(m -> m.projectId().equals(Optional.of(id)));
     return p;
@@ -291,6 +324,7 @@ public final class TenancyService {
       ms.add(new Membership(Ids.prefixed("role"), user.id(), g.orgId(), g.projectId(), g.role(), now));
     }
     store.insertUser(user, ms);
+    changed();
     users.put(user.id(), user);
     ms.forEach(m -> memberships.put(m.id(), m));
     return user;
@@ -333,6 +367,7 @@ public final class TenancyService {
       changed = changed.withDisabledAt(disabled.get() ? Optional.of(clock.instant()) : Optional.empty());
     }
     store.updateUser(changed);
+    changed();
     users.put(id, changed);
     return changed;
   }
@@ -346,6 +381,7 @@ public final class TenancyService {
     }
     Membership m = new Membership(Ids.prefixed("role"), u.id(), g.orgId(), g.projectId(), g.role(), clock.instant());
     store.insertMembership(m);
+    changed();
     memberships.put(m.id(), m);
     return m;
   }
@@ -359,6 +395,7 @@ public final class TenancyService {
       throw new ConflictException("this is the last global owner role; make someone else owner first");
     }
     store.deleteMembership(membershipId);
+    changed();
     memberships.remove(membershipId);
     return m;
   }
@@ -435,6 +472,7 @@ public final class TenancyService {
     User u = users.get(userId);
     User changed = u.withPasswordHash(hasher.hash(password));
     store.updateUser(changed);
+    changed();
     users.put(userId, changed);
   }
 
@@ -446,6 +484,7 @@ public final class TenancyService {
     checkPassword("new_password", fresh);
     User changed = u.withNewPassword(hasher.hash(fresh), clock.instant());
     store.updateUser(changed);
+    changed();
     users.put(userId, changed);
     return changed;
   }

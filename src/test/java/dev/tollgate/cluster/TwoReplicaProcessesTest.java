@@ -105,6 +105,18 @@ class TwoReplicaProcessesTest {
         assertThat(price.statusCode()).as(price.body()).isEqualTo(201);
         awaitTrue(() -> inputPerMillion(b).equals("7"), Duration.ofSeconds(15));
 
+        // a user created on one replica logs in on the other; a logout on the first ends the session on both
+        HttpResponse<String> user = post(a, "/api/v1/users", MASTER, """
+            {"email": "ops@replicas.example", "password": "correct-horse-1", "roles": [{"role": "owner", "org_id": "org_default"}]}""");
+        assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
+        String login = "{\"email\": \"ops@replicas.example\", \"password\": \"correct-horse-1\"}";
+        awaitTrue(() -> post(b, "/api/v1/auth/login", "none", login).statusCode() == 200, Duration.ofSeconds(15));
+        String token = Json.MAPPER.readTree(post(b, "/api/v1/auth/login", "none", login).body()).path("token").asText();
+        assertThat(getAs(a, "/api/v1/keys", token).statusCode()).isEqualTo(200);
+        HttpResponse<String> logout = post(a, "/api/v1/auth/logout", token, "{}");
+        assertThat(logout.statusCode()).as(logout.body()).isBetween(200, 204);
+        awaitTrue(() -> getAs(b, "/api/v1/keys", token).statusCode() == 401, Duration.ofSeconds(15));
+
         for (TollgateProcess t : List.of(a, b)) {
           JsonNode health = Json.MAPPER.readTree(get(t, "/health").body());
           assertThat(health.path("checks").path("redis").asText()).isEqualTo("ok");
@@ -292,9 +304,13 @@ class TwoReplicaProcessesTest {
   }
 
   private HttpResponse<String> get(TollgateProcess t, String path) {
+    return getAs(t, path, MASTER);
+  }
+
+  private HttpResponse<String> getAs(TollgateProcess t, String path, String credential) {
     try {
       return http.send(HttpRequest.newBuilder(URI.create(t.baseUrl() + path)).timeout(Duration.ofSeconds(30))
-          .header("authorization", "Bearer " + MASTER).GET().build(), HttpResponse.BodyHandlers.ofString());
+          .header("authorization", "Bearer " + credential).GET().build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
