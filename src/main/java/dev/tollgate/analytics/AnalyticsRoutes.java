@@ -215,7 +215,9 @@ public final class AnalyticsRoutes {
   static void totals(ObjectNode o, Totals t) {
     money(o, "cost", t.costNanos());
     o.put("requests", t.requests()).put("attempts", t.attempts());
-    money(o, "avg_cost_per_request", t.requests() == 0 ? 0 : Math.round((double) t.costNanos() / t.requests()));
+    money(o, "avg_cost_per_request", t.requests() == 0 ? 0 // exact division, rounded once to the nano-dollar
+        : java.math.BigDecimal.valueOf(t.costNanos()).divide(java.math.BigDecimal.valueOf(t.requests()), 0,
+            java.math.RoundingMode.HALF_EVEN).longValueExact());
     o.put("avg_latency_ms", t.attempts() == 0 ? 0 : t.latencyMillisSum() / t.attempts());
     o.put("errors", t.errors()).put("error_rate", rate(t.errors(), t.attempts()));
     o.put("fallbacks", t.fallbacks()).put("fallback_rate", rate(t.fallbacks(), t.requests()));
