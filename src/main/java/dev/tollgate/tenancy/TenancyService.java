@@ -89,28 +89,20 @@ public final class TenancyService {
    */
   public synchronized void ensureDefaults() {
     Instant now = clock.instant();
-    try {
-      if (!orgs.containsKey(DEFAULT_ORG_ID)) {
-        Org org = new Org(DEFAULT_ORG_ID, uniqueOrgName("default"), now);
-        store.insertOrg(org);
-        changed();
-        orgs.put(org.id(), org);
-      }
-      if (!projects.containsKey(DEFAULT_PROJECT_ID)) {
-        Project p = new Project(DEFAULT_PROJECT_ID, DEFAULT_ORG_ID, "default", now);
-        store.insertProject(p);
-        changed();
-        projects.put(p.id(), p);
-      }
-    } catch (dev.tollgate.common.ConflictException e) {
-      // another replica starting at the same moment created them first (PostgreSQL's ON CONFLICT (id) does
-      // not cover the unique name index): take what it stored
-      TenancyStore.Snapshot s = store.load();
-      s.orgs().stream().filter(o -> o.id().equals(DEFAULT_ORG_ID)).findFirst().ifPresent(o -> orgs.put(o.id(), o));
-      s.projects().stream().filter(p -> p.id().equals(DEFAULT_PROJECT_ID)).findFirst().ifPresent(p -> projects.put(p.id(), p));
-      if (!orgs.containsKey(DEFAULT_ORG_ID) || !projects.containsKey(DEFAULT_PROJECT_ID)) {
-        throw e;
-      }
+    boolean inserted = false;
+    if (!orgs.containsKey(DEFAULT_ORG_ID)) {
+      store.insertOrg(new Org(DEFAULT_ORG_ID, uniqueOrgName("default"), now));
+      inserted = true;
+    }
+    if (!projects.containsKey(DEFAULT_PROJECT_ID)) {
+      store.insertProject(new Project(DEFAULT_PROJECT_ID, DEFAULT_ORG_ID, "default", now));
+      inserted = true;
+    }
+    if (inserted) {
+      // the store's rows: a replica starting at the same moment may have created them first (the insert is a
+      // no-op then, see PostgresTenancyStore)
+      reload();
+      changed();
     }
     store.adoptKeysWithoutProject(DEFAULT_ORG_ID, DEFAULT_PROJECT_ID);
   }
