@@ -65,7 +65,10 @@ public final class AdmissionControl implements Admission {
     Instant now = clock.instant();
     List<Budget> matched = budgets.matching(req.orgId(), req.projectId(), req.key().id(), req.userId(), req.tags());
     String model = req.model();
-    WorstCase.Estimate est = worstCase.estimate(req.operation(), model, req.body(), now);
+    // a request no budget and no token limit looks at is not counted or priced (the tokenizer is the costliest step)
+    boolean measured = !matched.isEmpty()
+        || limits.countsTokens(req.key().id(), req.key().tpmLimit(), req.orgId(), req.projectId(), model);
+    WorstCase.Estimate est = measured ? worstCase.estimate(req.operation(), model, req.body(), now) : WorstCase.Estimate.unmeasured(model);
     List<Budget.Window> windows = new ArrayList<>();
     List<String> keys = new ArrayList<>();
     for (Budget b : matched) {

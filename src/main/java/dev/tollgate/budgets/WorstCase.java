@@ -30,6 +30,11 @@ final class WorstCase {
    * @param worstNanos the cost of the input and {@code maxOutputTokens} output tokens
    */
   record Estimate(String model, long inputTokens, long maxOutputTokens, long inputNanos, long worstNanos) {
+    /** For a request that no budget and no token limit applies to: nothing reads its size or cost. */
+    static Estimate unmeasured(String model) {
+      return new Estimate(model, 0, 0, 0, 0);
+    }
+
     long tokens() {
       return inputTokens + maxOutputTokens;
     }

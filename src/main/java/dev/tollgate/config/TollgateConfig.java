@@ -388,7 +388,7 @@ public record TollgateConfig(
     }
 
     public static UsageConfig ofDefaults() {
-      return new UsageConfig(65_536, 4_096, Duration.ofMillis(200), Optional.empty(), Duration.ofMillis(50));
+      return new UsageConfig(65_536, 16_384, Duration.ofSeconds(1), Optional.empty(), Duration.ofMillis(50));
     }
 
     public UsageConfig withJournalDir(Path journalDir) {

@@ -42,6 +42,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -86,9 +87,11 @@ final class Dispatcher {
   /**
    * The models to try, in order: the routed one, then its {@code fallbacks}. A model whose context window
    * (config {@code context-window}, else the price catalog's) is smaller than the prompt is skipped; when
-   * none fits, the request fails with {@code context_length_exceeded}.
+   * none fits, the request fails with {@code context_length_exceeded}. Counting tokens is the costliest step
+   * of a small request, so the prompt is only counted when {@code promptTokensAtMost} (a bound from the body's
+   * size) exceeds a window; then once.
    */
-  Chain chain(ModelConfig routed, long promptTokens) {
+  Chain chain(ModelConfig routed, long promptTokensAtMost, LongSupplier countPromptTokens) {
     Set<String> seen = new LinkedHashSet<>();
     List<ModelConfig> all = new ArrayList<>();
     all.add(routed);
@@ -100,8 +103,12 @@ final class Dispatcher {
     }
     List<ModelConfig> fits = new ArrayList<>();
     OptionalLong smallest = OptionalLong.empty();
+    long promptTokens = -1;
     for (ModelConfig m : all) {
       OptionalLong window = m.contextWindow().isPresent() ? m.contextWindow() : catalogContextWindow.apply(m);
+      if (window.isPresent() && promptTokensAtMost > window.getAsLong() && promptTokens < 0) {
+        promptTokens = countPromptTokens.getAsLong();
+      }
       if (window.isPresent() && promptTokens > window.getAsLong()) {
         smallest = window;
         continue;

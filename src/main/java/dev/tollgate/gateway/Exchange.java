@@ -29,6 +29,8 @@ final class Exchange {
   String modelServed = "";
   String provider = "";
   boolean stream;
+  /** The request body's size in bytes. */
+  int requestBytes;
   Optional<String> userId = Optional.empty();
   List<String> tags = List.of();
   /** The org and project the request is billed to (from the key). */

@@ -82,7 +82,9 @@ public final class GatewayRoutes {
     ex.key = keys.authenticate(Web.bearer(ctx));
     ex.orgId = ex.key.orgId(); ex.projectId = ex.key.projectId(); // the org and project the request is billed to
     ctx.put(Exchange.CONTEXT_KEY, ex);
-    ObjectNode body = Json.parseObject(Web.bodyBytes(ctx));
+    byte[] raw = Web.bodyBytes(ctx);
+    ex.requestBytes = raw.length;
+    ObjectNode body = Json.parseObject(raw);
     JsonNode modelNode = body.get("model");
     if (modelNode != null && modelNode.isTextual()) {
       ex.modelRequested = modelNode.asText();
@@ -103,7 +105,8 @@ public final class GatewayRoutes {
 
       @Override
       public void dispatch(ModelConfig routed) {
-        Dispatcher.Chain chain = dispatcher.chain(routed, op == Operation.EMBEDDINGS ? 0 : UsageEstimator.promptTokens(body));
+        Dispatcher.Chain chain = op == Operation.EMBEDDINGS ? dispatcher.chain(routed, 0, () -> 0)
+            : dispatcher.chain(routed, UsageEstimator.promptTokensAtMost(ex.requestBytes), () -> UsageEstimator.promptTokens(body));
         Dispatcher.Surface surface = new Dispatcher.Surface() {
           @Override
           public Future<ProviderReply> call(ModelConfig target, ProviderClient provider, Cancellation cancellation) {

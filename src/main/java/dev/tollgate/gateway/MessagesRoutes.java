@@ -73,7 +73,9 @@ public final class MessagesRoutes {
     ex.key = keys.authenticate(Web.bearer(ctx));
     ex.orgId = ex.key.orgId(); ex.projectId = ex.key.projectId(); // the org and project the request is billed to
     ctx.put(Exchange.CONTEXT_KEY, ex);
-    ObjectNode body = Json.parseObject(Web.bodyBytes(ctx));
+    byte[] raw = Web.bodyBytes(ctx);
+    ex.requestBytes = raw.length;
+    ObjectNode body = Json.parseObject(raw);
     if (body.path("model").isTextual()) {
       ex.modelRequested = body.get("model").asText();
     }
@@ -98,7 +100,8 @@ public final class MessagesRoutes {
 
       @Override
       public void dispatch(ModelConfig routed) {
-        route(ctx, ex, body, forward, dispatcher.chain(routed, UsageEstimator.promptTokens(body)));
+        route(ctx, ex, body, forward, dispatcher.chain(routed, UsageEstimator.promptTokensAtMost(ex.requestBytes),
+            () -> UsageEstimator.promptTokens(body)));
       }
     });
   }

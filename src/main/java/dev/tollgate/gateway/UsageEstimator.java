@@ -42,6 +42,16 @@ final class UsageEstimator {
         p.audioInputTokens(), p.imageInputTokens(), output, Math.min(p.reasoningTokens(), output), p.audioOutputTokens());
   }
 
+  /**
+   * An upper bound of {@link #promptTokens} from the body's size alone, so that small requests are not counted:
+   * a byte-level BPE token covers at least one UTF-8 byte, every counted text is in the body at least as long
+   * (JSON escapes only lengthen it), and the per-message framing is less than a message's JSON takes. Doubled
+   * for tool blocks, which are counted re-serialised.
+   */
+  static long promptTokensAtMost(int bodyBytes) {
+    return 2L * bodyBytes + 16;
+  }
+
   /** OpenAI's counting rule for chat: 3 tokens per message of framing plus 3 to prime the reply. */
   static long promptTokens(ObjectNode request) {
     JsonNode messages = request.get("messages");

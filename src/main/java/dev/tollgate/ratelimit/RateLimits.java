@@ -116,6 +116,23 @@ public final class RateLimits {
     return take(wanted, 0, new ArrayList<>(), new LinkedHashMap<>(), now);
   }
 
+  /**
+   * Whether a tokens-per-minute limit applies to this request (the key's own or a rule's): only then does
+   * admission need the request's token count, which costs more than the rest of a small request's admission.
+   */
+  public boolean countsTokens(String keyId, java.util.OptionalLong keyTpm, Optional<String> org, Optional<String> project,
+                              String model) {
+    if (keyTpm.isPresent()) {
+      return true;
+    }
+    for (RateLimitRule r : rules) {
+      if (r.tpm().isPresent() && r.matches(keyId, org, project, model)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private Future<Grant> take(List<Taken> wanted, int i, List<Taken> taken, Map<String, RateLimitCounters.Result> tightest,
                              Instant now) {
     if (i == wanted.size()) {

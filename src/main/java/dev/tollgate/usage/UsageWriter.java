@@ -45,6 +45,8 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UsageWriter.class);
   private static final int DRAIN = 8_192;
   private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** How long the journal thread lets records gather after a write: what a crash of the process alone can lose. */
+  private static final long COALESCE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(1);
 
   /** What {@code /health} and metrics show about the ledger's write path. */
@@ -233,6 +235,11 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
           }
           drained.clear();
           writeOut();
+          if (!stopping && journal.unsyncedRecords() > 0) {
+            // Let the next records gather before draining again: under load one wake-up and one write(2) per
+            // COALESCE, not one per request (each would preempt an event loop pinned to the same core).
+            LockSupport.parkNanos(this, COALESCE_NANOS);
+          }
         }
         if (journal.unsyncedRecords() > 0 && (stopping || System.nanoTime() - lastSync >= interval)) {
           syncOut();
