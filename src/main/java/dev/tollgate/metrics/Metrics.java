@@ -105,6 +105,8 @@ public final class Metrics {
         .description("Ledger rows journaled but not yet written to the store").register(registry);
     FunctionCounter.builder("tollgate.ledger.dropped", this.ledger, l -> l.get().dropped())
         .description("Ledger rows dropped because the usage queue was full").register(registry);
+    FunctionCounter.builder("tollgate.ledger.dead.lettered", this.ledger, l -> l.get().deadLettered())
+        .description("Ledger rows the store refused, set aside in the journal directory's dead-letter.jsonl").register(registry);
     events.subscribe(UsageRecorded.class, e -> record(e.record()));
     events.subscribe(UnpricedUsage.class, this::unpriced);
   }

@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class UsageWriter implements UsageSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UsageWriter.class);
   private static final int DRAIN = 8_192;
+  /** Records the store refuses while it answers (see {@link #settle}), one JSON object per line. */
+  public static final String DEAD_LETTER_FILE = "dead-letter.jsonl";
   private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** How long the journal thread lets records gather after a write: what a crash of the process alone can lose. */
   private static final long COALESCE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -60,7 +62,8 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
       long written,
       long replayed,
       long dropped,
-      long skippedJournalFrames) {}
+      long skippedJournalFrames,
+      long deadLettered) {}
 
   private final UsageStore store;
   private final UsageConfig config;
@@ -77,6 +80,9 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
   private final AtomicLong journaled = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong replayed = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+  /** The dead-lettered records this run recorded: settled like written ones for flush() and the backlog. */
+  private final AtomicLong deadLetteredLive = new AtomicLong();
   private final CountDownLatch replayDone = new CountDownLatch(1);
   private final CountDownLatch journalStopped = new CountDownLatch(1);
   private final CountDownLatch storeStopped = new CountDownLatch(1);
@@ -166,7 +172,7 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
   public boolean flush(Duration timeout) throws InterruptedException {
     long target = enqueued.get();
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (written.get() < target) {
+    while (written.get() + deadLetteredLive.get() < target) {
       if (System.nanoTime() > deadline) {
         return false;
       }
@@ -206,8 +212,8 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
   public Stats stats() {
     UsageJournal j = journal;
     return new Stats(queueDepth(), journalBytes(), j == null ? 0 : j.segmentCount(),
-        Math.max(0, journaled.get() - written.get()), storeHealthy, journalHealthy, written.get(), replayed.get(),
-        dropped.get(), j == null ? 0 : j.skippedFrames());
+        Math.max(0, journaled.get() - written.get() - deadLetteredLive.get()), storeHealthy, journalHealthy, written.get(), replayed.get(),
+        dropped.get(), j == null ? 0 : j.skippedFrames(), deadLettered.get());
   }
 
   // ---------------------------------------------------------------------------------- journal thread
@@ -442,6 +448,15 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
             store.append(batch);
           }
         } catch (RuntimeException e) {
+          int settled = storeAnswers() ? settle(batch, batch.size() - liveInBatch) : -1;
+          if (settled >= 0) { // the store is up and refused some records: they are in the dead-letter file now
+            written.addAndGet(liveInBatch - settled);
+            replayed.addAndGet(batch.size() - liveInBatch);
+            batch.clear();
+            liveInBatch = 0;
+            dedupe = false;
+            continue;
+          }
           if (storeHealthy) {
             log.error("usage store write failed; the journal keeps {} record(s) and more, retrying: {}", batch.size(), e.toString());
           }
@@ -487,6 +502,141 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
       }
       replayDone.countDown();
       storeStopped.countDown();
+    }
+  }
+
+  /** Whether the store answers a read: tells a store outage from records the store refuses. */
+  private boolean storeAnswers() {
+    try {
+      store.probe();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A batch failed while the store answers reads: bisects it, stores every part the store takes, and finds
+   * the records it refuses on their own. Those go to the dead-letter file, so that one bad record (PostgreSQL
+   * rejects a NUL character in text, for example) cannot stall the ledger; but only when the refusal is the
+   * record's: the store took other records meanwhile, or its error is a data error (SQLSTATE class 22 or 23,
+   * DuckDB's conversion, invalid input and constraint errors). A store that answers reads but takes no write
+   * at all (disk full, a read-only replica) is an outage: nothing is set aside and the batch is retried.
+   *
+   * @param liveFrom records from this index on were recorded by this run (before it: replayed)
+   * @return how many live records went to the dead-letter file, or -1 when the batch is to be retried
+   *     (idempotently: the parts already stored are skipped)
+   */
+  private int settle(List<UsageRecord> batch, int liveFrom) {
+    Settling run = new Settling();
+    try {
+      run.settle(batch, 0);
+    } catch (StoreDown e) {
+      return -1;
+    }
+    if (run.refused.isEmpty()) {
+      return 0;
+    }
+    boolean theRecords = run.accepted || run.refused.stream().allMatch(f -> dataError(f.error()));
+    if (!theRecords || !storeAnswers()) {
+      return -1;
+    }
+    int live = 0;
+    for (Refused f : run.refused) {
+      deadLetter(f.record(), f.error());
+      if (f.index() >= liveFrom) {
+        live++;
+        deadLetteredLive.incrementAndGet();
+      }
+    }
+    return live;
+  }
+
+  private record Refused(int index, UsageRecord record, RuntimeException error) {}
+
+  /** One bisection; gives up (StoreDown) when many writes in a row failed and none succeeded. */
+  private final class Settling {
+    private static final int FAILURES_WITHOUT_SUCCESS = 64;
+    final List<Refused> refused = new ArrayList<>();
+    boolean accepted;
+    int failures;
+
+    void settle(List<UsageRecord> part, int offset) {
+      try {
+        store.appendIfAbsent(part);
+        accepted = true;
+        return;
+      } catch (RuntimeException e) {
+        if (!accepted && ++failures > FAILURES_WITHOUT_SUCCESS) {
+          throw new StoreDown();
+        }
+        if (part.size() == 1) {
+          refused.add(new Refused(offset, part.getFirst(), e));
+          return;
+        }
+      }
+      int mid = part.size() / 2;
+      settle(part.subList(0, mid), offset);
+      settle(part.subList(mid, part.size()), offset + mid);
+    }
+  }
+
+  /** The messages of an exception and its causes, outermost first (the store's own error is usually the last). */
+  static String describe(Throwable e) {
+    StringBuilder out = new StringBuilder();
+    for (Throwable t = e; t != null && out.length() < 2_000; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && out.indexOf(m) < 0) {
+        out.append(out.isEmpty() ? "" : " <- ").append(m);
+      }
+    }
+    return out.isEmpty() ? e.getClass().getName() : out.toString();
+  }
+
+  /** SQLSTATE class 22 (data exception) or 23 (integrity constraint), or DuckDB's equivalents, anywhere in the chain. */
+  static boolean dataError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+        return true;
+      }
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("Conversion Error") || m.contains("Invalid Input Error") || m.contains("Constraint Error")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Thrown inside {@link #settle} when the store went down during it. */
+  private static final class StoreDown extends RuntimeException {
+    StoreDown() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * Appends a refused record to {@code dead-letter.jsonl} in the journal directory (the record as the usage
+   * API renders it, the time and the store's error), fsynced, so that it is not lost and can be fixed and
+   * re-imported by hand.
+   */
+  private void deadLetter(UsageRecord r, RuntimeException error) {
+    deadLettered.incrementAndGet();
+    log.error("usage record {} (attempt {}) refused by the store; moved to {}: {}", r.requestId(), r.attempt(),
+        journalDir.resolve(DEAD_LETTER_FILE), describe(error));
+    com.fasterxml.jackson.databind.node.ObjectNode line = dev.tollgate.common.Json.object()
+        .put("failed_at", java.time.Instant.now().toString()).put("error", describe(error));
+    line.set("record", UsageRoutes.render(r));
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(journalDir.resolve(DEAD_LETTER_FILE),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        ch.write(bytes);
+      }
+      ch.force(false);
+    } catch (IOException e) {
+      log.error("cannot write the dead-letter file {}; record {} is only in this log line: {}",
+          journalDir.resolve(DEAD_LETTER_FILE), r.requestId(), line);
     }
   }
 

@@ -48,7 +48,8 @@ public final class HealthRoutes {
       out.put("status", ok ? "ok" : "degraded");
       out.putObject("ledger").put("journal_bytes", l.journalBytes()).put("journal_segments", l.journalSegments())
           .put("backlog", l.backlog()).put("written", l.written()).put("replayed", l.replayed())
-          .put("dropped", l.dropped()).put("skipped_journal_frames", l.skippedJournalFrames());
+          .put("dropped", l.dropped()).put("skipped_journal_frames", l.skippedJournalFrames())
+          .put("dead_lettered", l.deadLettered());
       Web.json(ctx, 200, out);
     });
   }

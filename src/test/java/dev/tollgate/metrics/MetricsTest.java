@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class MetricsTest {
   private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
-  private static final UsageWriter.Stats LEDGER = new UsageWriter.Stats(3, 4096, 1, 7, true, true, 10, 0, 2, 0);
+  private static final UsageWriter.Stats LEDGER = new UsageWriter.Stats(3, 4096, 1, 7, true, true, 10, 0, 2, 0, 1);
 
   private final EventBus events = new EventBus();
   private final Metrics metrics = new Metrics(events, () -> LEDGER, 3);
@@ -118,6 +118,7 @@ class MetricsTest {
     assertThat(s.sum("tollgate_journal_bytes")).isEqualTo(4096);
     assertThat(s.sum("tollgate_ledger_backlog")).isEqualTo(7);
     assertThat(s.sum("tollgate_ledger_dropped_total")).isEqualTo(2);
+    assertThat(s.sum("tollgate_ledger_dead_lettered_total")).isEqualTo(1);
   }
 
   @Test

@@ -180,6 +180,53 @@ class UsageWriterTest {
     assertThat(writer.droppedCount()).isEqualTo(5_000 - 4_096);
   }
 
+  @Test
+  void recordsTheStoreRefuses_goToTheDeadLetterFile_andTheRestIsStored() throws Exception {
+    store.refusing(r -> r.requestId().endsWith("-13") || r.requestId().endsWith("-277"));
+    try (UsageWriter writer = new UsageWriter(store, CONFIG, journalDir, FAST).start()) {
+      IntStream.range(0, 300).forEach(i -> writer.record(TestRecords.plain("mixed", i)));
+      assertThat(writer.flush(Duration.ofSeconds(10))).as("flush does not wait for refused records").isTrue();
+      assertThat(store.count()).isEqualTo(298);
+      assertThat(writer.stats().deadLettered()).isEqualTo(2);
+      assertThat(writer.storeHealthy()).isTrue();
+
+      List<String> lines = Files.readAllLines(journalDir.resolve(UsageWriter.DEAD_LETTER_FILE));
+      assertThat(lines).hasSize(2);
+      assertThat(lines).allSatisfy(l -> assertThat(l).contains("0x00"));
+      assertThat(lines.stream().map(l -> dev.tollgate.common.Json.parseObject(l.getBytes()).path("record").path("request_id").asText()))
+          .containsExactlyInAnyOrder(TestRecords.plain("mixed", 13).requestId(), TestRecords.plain("mixed", 277).requestId());
+
+      writer.record(TestRecords.plain("after", 1)); // the ledger goes on
+      assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(store.count()).isEqualTo(299);
+    }
+  }
+
+  @Test
+  void aStoreThatAnswersReadsButTakesNoWrite_isAnOutage_nothingIsSetAside() throws Exception {
+    try (UsageWriter writer = new UsageWriter(store, CONFIG, journalDir, FAST).start()) {
+      store.failing(true);
+      IntStream.range(0, 200).forEach(i -> writer.record(TestRecords.plain("full", i)));
+      await(() -> store.failedWrites.get() > 100, "retried");
+      assertThat(writer.stats().deadLettered()).as("a full disk is not the records' fault").isZero();
+      assertThat(journalDir.resolve(UsageWriter.DEAD_LETTER_FILE)).doesNotExist();
+
+      store.failing(false);
+      assertThat(writer.flush(Duration.ofSeconds(20))).isTrue();
+      assertThat(store.count()).isEqualTo(200);
+      assertThat(duplicateKeys()).isZero();
+    }
+  }
+
+  @Test
+  void dataErrors_areRecognisedThroughTheCauseChain() {
+    assertThat(UsageWriter.dataError(new IllegalStateException("x", new java.sql.SQLException("too long", "22001")))).isTrue();
+    assertThat(UsageWriter.dataError(new IllegalStateException("x", new java.sql.SQLException("dup", "23505")))).isTrue();
+    assertThat(UsageWriter.dataError(new RuntimeException(new java.sql.SQLException("Conversion Error: invalid unicode")))).isTrue();
+    assertThat(UsageWriter.dataError(new IllegalStateException("x", new java.sql.SQLException("disk full", "53100")))).isFalse();
+    assertThat(UsageWriter.dataError(new IllegalStateException("connection refused"))).isFalse();
+  }
+
   private long duplicateKeys() throws SQLException {
     try (Connection c = db.connection(); Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT count(*) FROM (SELECT request_id, attempt FROM usage "
