@@ -71,6 +71,7 @@ import dev.tollgate.providers.OpenAiCompatibleProvider;
 import dev.tollgate.providers.ProviderClient;
 import dev.tollgate.storage.Backend;
 import dev.tollgate.tenancy.AuthRoutes;
+import dev.tollgate.tenancy.LoginThrottle;
 import dev.tollgate.tenancy.PasswordHasher;
 import dev.tollgate.tenancy.Sessions;
 import dev.tollgate.tenancy.TenancyRoutes;
@@ -375,7 +376,8 @@ public final class Tollgate implements AutoCloseable {
     new MessagesRoutes(s.keys(), s.catalog(), providers, metering, s.admission(), resilience, s.clock()).register(router);
     AdminGuard.register(router, s.keys(), s.sessions(), s.tenancy());
     OpenApi.register(router);
-    new AuthRoutes(s.tenancy(), s.sessions(), s.audit()).register(router);
+    new AuthRoutes(s.tenancy(), s.sessions(), s.audit(), new LoginThrottle(s.rateLimits().counters(),
+        s.config().auth().loginAttemptsPerMinute(), s.config().auth().loginAttemptsPerMinutePerAddress()), s.clock()).register(router);
     new TenancyRoutes(s.tenancy(), s.keys(), s.audit()).register(router);
     new KeyRoutes(s.keys(), s.tenancy(), s.audit(), s.config().auth().keyRotationGrace(), s.clock()).register(router);
     new AuditRoutes(s.audit().store(), (scope, p) -> s.tenancy().project(p).filter(x -> s.tenancy().visible(scope, x)).isPresent())

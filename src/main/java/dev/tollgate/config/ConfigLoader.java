@@ -48,7 +48,8 @@ public final class ConfigLoader {
   public static final List<String> ENV_KEYS = List.of(
       "server.host", "server.port", "server.body-limit", "server.event-loops",
       "store.url", "auth.master-key", "auth.session-ttl", "auth.key-rotation-grace", "auth.password-memory-kib",
-      "auth.password-iterations", "auth.last-used-flush-interval", "mock.latency", "mock.chunk-delay",
+      "auth.password-iterations", "auth.last-used-flush-interval",
+      "auth.login-attempts-per-minute", "auth.login-attempts-per-minute-per-address", "mock.latency", "mock.chunk-delay",
       "usage.queue-capacity", "usage.batch-size", "usage.flush-interval", "usage.journal-dir", "usage.fsync-interval",
       "upstream.max-connections-per-host", "upstream.connect-timeout", "upstream.request-timeout",
       "log.format", "log.level", "log.access", "redis.url");
@@ -57,7 +58,8 @@ public final class ConfigLoader {
       Map.entry("server", Set.of("host", "port", "body-limit", "event-loops")),
       Map.entry("store", Set.of("url")),
       Map.entry("auth", Set.of("master-key", "session-ttl", "key-rotation-grace", "password-memory-kib",
-          "password-iterations", "last-used-flush-interval")),
+          "password-iterations", "last-used-flush-interval", "login-attempts-per-minute",
+          "login-attempts-per-minute-per-address")),
       Map.entry("mock", Set.of("latency", "chunk-delay")),
       Map.entry("usage", Set.of("queue-capacity", "batch-size", "flush-interval", "journal-dir", "fsync-interval")),
       Map.entry("upstream", Set.of("max-connections-per-host", "connect-timeout", "request-timeout")),
@@ -145,7 +147,9 @@ public final class ConfigLoader {
             auth.duration("key-rotation-grace", d.auth().keyRotationGrace()),
             auth.integer("password-memory-kib", d.auth().passwordMemoryKib()),
             auth.integer("password-iterations", d.auth().passwordIterations()),
-            auth.duration("last-used-flush-interval", d.auth().lastUsedFlushInterval())),
+            auth.duration("last-used-flush-interval", d.auth().lastUsedFlushInterval()),
+            auth.integer("login-attempts-per-minute", d.auth().loginAttemptsPerMinute()),
+            auth.integer("login-attempts-per-minute-per-address", d.auth().loginAttemptsPerMinutePerAddress())),
         new TollgateConfig.MockConfig(
             mock.duration("latency", d.mock().latency()),
             mock.duration("chunk-delay", d.mock().chunkDelay())),

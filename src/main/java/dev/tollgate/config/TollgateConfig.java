@@ -262,7 +262,12 @@ public record TollgateConfig(
    * @param lastUsedFlushInterval how often API keys' last-used times are written to the store
    */
   public record AuthConfig(Optional<String> masterKey, Duration sessionTtl, Duration keyRotationGrace,
-                           int passwordMemoryKib, int passwordIterations, Duration lastUsedFlushInterval) {
+                           int passwordMemoryKib, int passwordIterations, Duration lastUsedFlushInterval,
+                           int loginAttemptsPerMinute, int loginAttemptsPerMinutePerAddress) {
+    /** Login attempts per account, and per client address, per minute (then 429 until the bucket refills). */
+    public static final int DEFAULT_LOGIN_ATTEMPTS = 10;
+    public static final int DEFAULT_LOGIN_ATTEMPTS_PER_ADDRESS = 60;
+
     public static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(12);
     public static final Duration DEFAULT_KEY_ROTATION_GRACE = Duration.ofHours(24);
     /** OWASP's Argon2id baseline: 19 MiB, 2 passes, 1 lane (about 40 ms a hash on one core). */
@@ -292,6 +297,12 @@ public record TollgateConfig(
       if (passwordIterations < 1 || passwordIterations > 100) {
         throw new ConfigException("auth.password-iterations", passwordIterations, "1..100");
       }
+      if (loginAttemptsPerMinute < 1 || loginAttemptsPerMinute > 10_000) {
+        throw new ConfigException("auth.login-attempts-per-minute", loginAttemptsPerMinute, "1..10000");
+      }
+      if (loginAttemptsPerMinutePerAddress < 1 || loginAttemptsPerMinutePerAddress > 100_000) {
+        throw new ConfigException("auth.login-attempts-per-minute-per-address", loginAttemptsPerMinutePerAddress, "1..100000");
+      }
       if (lastUsedFlushInterval.compareTo(Duration.ofMillis(10)) < 0 || lastUsedFlushInterval.compareTo(Duration.ofHours(1)) > 0) {
         throw new ConfigException("auth.last-used-flush-interval", lastUsedFlushInterval, "10ms..1h");
       }
@@ -300,20 +311,28 @@ public record TollgateConfig(
     /** Only the master key set; everything else at its default. */
     public AuthConfig(Optional<String> masterKey) {
       this(masterKey, DEFAULT_SESSION_TTL, DEFAULT_KEY_ROTATION_GRACE, DEFAULT_PASSWORD_MEMORY_KIB,
-          DEFAULT_PASSWORD_ITERATIONS, DEFAULT_LAST_USED_FLUSH);
+          DEFAULT_PASSWORD_ITERATIONS, DEFAULT_LAST_USED_FLUSH, DEFAULT_LOGIN_ATTEMPTS, DEFAULT_LOGIN_ATTEMPTS_PER_ADDRESS);
     }
 
     /** A cheap Argon2id cost: for tests only (a hash in about a millisecond). */
     public AuthConfig withFastPasswordHashing() {
-      return new AuthConfig(masterKey, sessionTtl, keyRotationGrace, 64, 1, lastUsedFlushInterval);
+      return new AuthConfig(masterKey, sessionTtl, keyRotationGrace, 64, 1, lastUsedFlushInterval, loginAttemptsPerMinute,
+          loginAttemptsPerMinutePerAddress);
     }
 
     public AuthConfig withSessionTtl(Duration ttl) {
-      return new AuthConfig(masterKey, ttl, keyRotationGrace, passwordMemoryKib, passwordIterations, lastUsedFlushInterval);
+      return new AuthConfig(masterKey, ttl, keyRotationGrace, passwordMemoryKib, passwordIterations, lastUsedFlushInterval,
+          loginAttemptsPerMinute, loginAttemptsPerMinutePerAddress);
     }
 
     public AuthConfig withLastUsedFlushInterval(Duration interval) {
-      return new AuthConfig(masterKey, sessionTtl, keyRotationGrace, passwordMemoryKib, passwordIterations, interval);
+      return new AuthConfig(masterKey, sessionTtl, keyRotationGrace, passwordMemoryKib, passwordIterations, interval,
+          loginAttemptsPerMinute, loginAttemptsPerMinutePerAddress);
+    }
+
+    public AuthConfig withLoginAttempts(int perMinute, int perMinutePerAddress) {
+      return new AuthConfig(masterKey, sessionTtl, keyRotationGrace, passwordMemoryKib, passwordIterations,
+          lastUsedFlushInterval, perMinute, perMinutePerAddress);
     }
 
     /** Never prints the key. */
@@ -321,7 +340,9 @@ public record TollgateConfig(
     public String toString() {
       return "AuthConfig[master-key=" + (masterKey.isPresent() ? "<set>" : "-") + ", session-ttl=" + sessionTtl
           + ", key-rotation-grace=" + keyRotationGrace + ", password-memory-kib=" + passwordMemoryKib
-          + ", password-iterations=" + passwordIterations + ", last-used-flush-interval=" + lastUsedFlushInterval + "]";
+          + ", password-iterations=" + passwordIterations + ", last-used-flush-interval=" + lastUsedFlushInterval
+          + ", login-attempts-per-minute=" + loginAttemptsPerMinute + ", login-attempts-per-minute-per-address="
+          + loginAttemptsPerMinutePerAddress + "]";
     }
 
     public static AuthConfig ofDefaults() {

@@ -116,6 +116,11 @@ public final class RateLimits {
     return take(wanted, 0, new ArrayList<>(), new LinkedHashMap<>(), now);
   }
 
+  /** The counters every rule takes from (also the login throttle's). */
+  public RateLimitCounters counters() {
+    return counters;
+  }
+
   /**
    * Whether a tokens-per-minute limit applies to this request (the key's own or a rule's): only then does
    * admission need the request's token count, which costs more than the rest of a small request's admission.

@@ -27,11 +27,15 @@ public final class AuthRoutes {
   private final TenancyService tenancy;
   private final Sessions sessions;
   private final Audit audit;
+  private final LoginThrottle throttle;
+  private final java.time.Clock clock;
 
-  public AuthRoutes(TenancyService tenancy, Sessions sessions, Audit audit) {
+  public AuthRoutes(TenancyService tenancy, Sessions sessions, Audit audit, LoginThrottle throttle, java.time.Clock clock) {
     this.tenancy = tenancy;
     this.sessions = sessions;
     this.audit = audit;
+    this.throttle = throttle;
+    this.clock = clock;
   }
 
   public void register(Router router) {
@@ -79,13 +83,19 @@ public final class AuthRoutes {
     JsonBody body = JsonBody.parse(ctx, Set.of("email", "password"));
     String email = body.requiredString("email", TenancyService.MAX_EMAIL);
     String password = body.requiredString("password", PasswordHasher.MAX_LENGTH);
-    Web.blocking(ctx, 200, () -> { // Argon2 takes tens of milliseconds: off the event loop
-      User u = tenancy.login(email, password);
-      Sessions.Issued issued = sessions.issue(u.id());
-      ObjectNode out = Json.object().put("object", "session").put("token", issued.token()).put("token_type", "Bearer")
-          .put("expires_at", issued.expiresAt().toString());
-      out.set("user", user(u));
-      return out;
+    throttle.admit(email, ctx.request().remoteAddress().hostAddress(), clock.instant()).onComplete(admitted -> {
+      if (admitted.failed()) {
+        ctx.fail(admitted.cause());
+        return;
+      }
+      Web.blocking(ctx, 200, () -> { // Argon2 takes tens of milliseconds: off the event loop
+        User u = tenancy.login(email, password);
+        Sessions.Issued issued = sessions.issue(u.id());
+        ObjectNode out = Json.object().put("object", "session").put("token", issued.token()).put("token_type", "Bearer")
+            .put("expires_at", issued.expiresAt().toString());
+        out.set("user", user(u));
+        return out;
+      });
     });
   }
 

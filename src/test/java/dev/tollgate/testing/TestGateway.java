@@ -192,7 +192,8 @@ public final class TestGateway implements AutoCloseable {
       TollgateConfig config = new TollgateConfig(
           new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
           store.orElseGet(() -> StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb"))),
-          auth.apply(new AuthConfig(Optional.of(MASTER_KEY)).withFastPasswordHashing()),
+          // tests log in far more often than people; LoginThrottleHttpTest sets small limits of its own
+          auth.apply(new AuthConfig(Optional.of(MASTER_KEY)).withFastPasswordHashing().withLoginAttempts(10_000, 100_000)),
           mock, store.isPresent() ? defaults.usage().withJournalDir(dataDir.resolve("journal")) : defaults.usage(), upstream, log,
           models, pricing, routing, cache, budgets, alerts, redis, analytics);
       return new TestGateway(Tollgate.start(config, clock, java.util.function.UnaryOperator.identity(), admission, sleepers));
