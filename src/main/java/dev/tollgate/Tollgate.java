@@ -235,7 +235,8 @@ public final class Tollgate implements AutoCloseable {
     // Budgets, rate limits, alerts: definitions in memory; counters in this process, or in Redis shared by
     // every replica (fail modes: redis.budgets-fail-mode, redis.rate-limits-fail-mode).
     Budgets budgets = new Budgets(db.budgets(), redis.<BudgetCounters>map(r -> new RedisBudgetCounters(r, clock))
-        .orElseGet(() -> new InMemoryBudgetCounters(clock)), config.budgets(), events, clock);
+        .orElseGet(() -> new InMemoryBudgetCounters(clock)), config.budgets(), events, clock,
+        row -> AdmissionControl.unpricedCost(pricing, row));
     budgets.restoreAll(); // after the journal replay above: the ledger is complete; shared counters are not counted twice
     budgets.bindMetrics(metrics.registry());
     RateLimits rateLimits = new RateLimits(db.rateLimitRules(), redis.<RateLimitCounters>map(RedisRateLimitCounters::new)

@@ -241,6 +241,11 @@ public final class AdmissionControl implements Admission {
     if (!r.flags().contains(UsageFlag.UNPRICED)) {
       return r.costNanos();
     }
+    return unpricedCost(pricing, new UnpricedRow(r.provider(), r.modelServed(), r.startedAt(), r.usage()));
+  }
+
+  /** The conservative estimate budgets charge for a row whose model has no price (live, and on a restore). */
+  public static long unpricedCost(Pricing pricing, UnpricedRow r) {
     return pricing.estimate(r.provider(), r.modelServed(), r.usage(), CostContext.of(ServiceTier.STANDARD), r.startedAt()).nanos();
   }
 }

@@ -22,4 +22,7 @@ public interface BudgetStore {
    * after a restart so a restart does not reset budgets.
    */
   long spent(Budget.Scope scope, String scopeValue, Instant from, Instant to);
+
+  /** The rows under the same scope and range whose model had no price: {@link #spent} counts them at 0. */
+  List<UnpricedRow> unpriced(Budget.Scope scope, String scopeValue, Instant from, Instant to);
 }

@@ -36,6 +36,7 @@ public final class Budgets {
   private final BudgetsConfig config;
   private final EventBus events;
   private final Clock clock;
+  private final java.util.function.ToLongFunction<UnpricedRow> unpricedCost;
   private volatile List<Budget> budgets;
   /** Last known spend per budget id in its current period, for the utilisation gauge. */
   private final Map<String, Long> lastSpent = new ConcurrentHashMap<>();
@@ -46,7 +47,13 @@ public final class Budgets {
   private volatile Optional<MeterRegistry> registry = Optional.empty();
   private final List<java.util.function.Consumer<String>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  public Budgets(BudgetStore store, BudgetCounters counters, BudgetsConfig config, EventBus events, Clock clock) {
+  /**
+   * @param unpricedCost what a budget charges for a row whose model has no price (the conservative estimate
+   *     admission charges live, {@link AdmissionControl#unpricedCost}); a restore from the ledger adds it
+   */
+  public Budgets(BudgetStore store, BudgetCounters counters, BudgetsConfig config, EventBus events, Clock clock,
+                 java.util.function.ToLongFunction<UnpricedRow> unpricedCost) {
+    this.unpricedCost = requireNonNull(unpricedCost, "unpricedCost");
     this.store = requireNonNull(store, "store");
     this.counters = requireNonNull(counters, "counters");
     this.config = requireNonNull(config, "config");
@@ -103,6 +110,9 @@ public final class Budgets {
     Instant now = clock.instant();
     Budget.Window w = b.period().window(now, config.timeZone());
     long spent = store.spent(b.scope(), b.scopeValue(), w.start(), now.plusSeconds(1));
+    for (UnpricedRow r : store.unpriced(b.scope(), b.scopeValue(), w.start(), now.plusSeconds(1))) {
+      spent = Math.addExact(spent, unpricedCost.applyAsLong(r)); // as admission charged it, not the ledger's $0
+    }
     try { // blocking: start-up, admin calls and invalidations run on worker threads, never on an event loop
       counters.restore(b.counterKey(w), spent).toCompletionStage().toCompletableFuture()
           .get(30, java.util.concurrent.TimeUnit.SECONDS);

@@ -3,22 +3,20 @@ package dev.tollgate.storage;
 import dev.tollgate.budgets.Budget;
 import dev.tollgate.budgets.BudgetJson;
 import dev.tollgate.budgets.BudgetStore;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import dev.tollgate.budgets.UnpricedRow;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /** {@link BudgetStore} on DuckDB; spend is summed from the usage ledger. */
 public final class DuckDbBudgetStore implements BudgetStore {
-  private final Database db;
   private final SpecTable<Budget> table;
+  private final JdbcBudgetLedger ledger;
 
   public DuckDbBudgetStore(Database db) {
-    this.db = db;
     this.table = new SpecTable<>(db, "budgets", "budget", BudgetJson::fromStored);
+    this.ledger = new JdbcBudgetLedger(db::connection, SqlTime.DUCKDB,
+        "list_contains(CAST(json_extract_string(tags, '$[*]') AS VARCHAR[]), ?)", "contains(flags, 'UNPRICED')");
   }
 
   @Override
@@ -48,24 +46,11 @@ public final class DuckDbBudgetStore implements BudgetStore {
 
   @Override
   public long spent(Budget.Scope scope, String value, Instant from, Instant to) {
-    String where = switch (scope) {
-      case ORG -> "org_id = ?";
-      case PROJECT -> "project_id = ?";
-      case KEY -> "key_id = ?";
-      case USER -> "user_id = ?";
-      case TAG -> "list_contains(CAST(json_extract_string(tags, '$[*]') AS VARCHAR[]), ?)";
-    };
-    try (Connection c = db.connection();
-         PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(cost_nanos), 0) FROM usage WHERE started_at >= ? AND started_at < ? AND " + where)) {
-      Jdbc.setInstant(ps, 1, from);
-      Jdbc.setInstant(ps, 2, to);
-      ps.setString(3, value);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot sum the ledger for " + scope.wire() + " " + value + ": " + e.getMessage(), e);
-    }
+    return ledger.spent(scope, value, from, to);
+  }
+
+  @Override
+  public List<UnpricedRow> unpriced(Budget.Scope scope, String value, Instant from, Instant to) {
+    return ledger.unpriced(scope, value, from, to);
   }
 }

@@ -3,10 +3,7 @@ package dev.tollgate.storage;
 import dev.tollgate.budgets.Budget;
 import dev.tollgate.budgets.BudgetJson;
 import dev.tollgate.budgets.BudgetStore;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import dev.tollgate.budgets.UnpricedRow;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,12 +15,13 @@ import java.util.Optional;
  * second is {@code started_at}; a tag uses the GIN index on {@code tags} ({@code @>}, exact element match).
  */
 public final class PostgresBudgetStore implements BudgetStore {
-  private final PostgresDatabase db;
   private final SpecTable<Budget> table;
+  private final JdbcBudgetLedger ledger;
 
   public PostgresBudgetStore(PostgresDatabase db) {
-    this.db = db;
     this.table = new SpecTable<>(db, "budgets", "budget", BudgetJson::fromStored);
+    this.ledger = new JdbcBudgetLedger(db::connection, SqlTime.POSTGRES, "tags @> jsonb_build_array(CAST(? AS text))",
+        "strpos(flags, 'UNPRICED') > 0");
   }
 
   @Override
@@ -53,27 +51,11 @@ public final class PostgresBudgetStore implements BudgetStore {
 
   @Override
   public long spent(Budget.Scope scope, String value, Instant from, Instant to) {
-    String where = switch (scope) {
-      case ORG -> "org_id = ?";
-      case PROJECT -> "project_id = ?";
-      case KEY -> "key_id = ?";
-      case USER -> "user_id = ?";
-      case TAG -> "tags @> jsonb_build_array(CAST(? AS text))";
-    };
-    // SUM(bigint) is numeric in PostgreSQL: exact, converted back to a long (nano-USD) here
-    try (Connection c = db.connection();
-         PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(cost_nanos), 0) FROM usage WHERE started_at >= ? AND started_at < ? AND " + where)) {
-      PostgresDatabase.setInstant(ps, 1, from);
-      PostgresDatabase.setInstant(ps, 2, to);
-      ps.setString(3, value);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getBigDecimal(1).longValueExact();
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot sum the ledger for " + scope.wire() + " " + value + ": " + e.getMessage(), e);
-    } catch (ArithmeticException e) {
-      throw new StoreException("the spend of " + scope.wire() + " " + value + " does not fit in nano-USD as a long", e);
-    }
+    return ledger.spent(scope, value, from, to);
+  }
+
+  @Override
+  public List<UnpricedRow> unpriced(Budget.Scope scope, String value, Instant from, Instant to) {
+    return ledger.unpriced(scope, value, from, to);
   }
 }

@@ -34,7 +34,7 @@ class BudgetRoutesScopeTest {
   private final List<String> audited = new CopyOnWriteArrayList<>();
   private final SettableClock clock = new SettableClock(Instant.parse("2026-11-22T10:00:00Z"));
   private final Budgets budgets = new Budgets(new BudgetsEventsTest.MemoryStore(), new InMemoryBudgetCounters(clock),
-      BudgetsConfig.ofDefaults(), new EventBus(), clock);
+      BudgetsConfig.ofDefaults(), new EventBus(), clock, BudgetsEventsTest::noLedger);
   private HttpServer server;
 
   @BeforeEach

@@ -70,4 +70,27 @@ public abstract class BudgetStoreContract {
     assertThat(store().spent(Budget.Scope.TAG, "nobody", T0, end)).isZero();
     assertThat(store().spent(Budget.Scope.KEY, "key_a", T0.minusSeconds(60), end)).isEqualTo(7_100);
   }
+
+  @Test
+  void unpriced_returnsTheUnpricedRowsOfTheScopeInsideTheWindow_withTheirUsage() {
+    UsageRecord plain = row("u1", T0.plusSeconds(10), "key_a", Optional.of("u1"), List.of("team:a"), "org_1", "proj_1", 0);
+    TokenUsage usage = new TokenUsage(1_000, 20, 30, 40, 5, 6, 700, 80, 9);
+    UsageRecord unpriced = new UsageRecord("u1", 1, plain.startedAt(), Optional.empty(), plain.endedAt(), "key_a", Optional.of("u1"),
+        List.of("team:a"), "ollama", "llama-local", "llama-local", "chat", false, usage, 0, 200, Optional.empty(),
+        Set.of(dev.tollgate.usage.UsageFlag.UNPRICED), Optional.empty(), Map.of(), Optional.of("org_1"), Optional.of("proj_1"),
+        Optional.empty(), 0);
+    ledger(List.of(unpriced,
+        row("p1", T0.plusSeconds(20), "key_a", Optional.of("u1"), List.of("team:a"), "org_1", "proj_1", 100), // priced
+        new UsageRecord("old", 1, T0.minusSeconds(5), Optional.empty(), T0, "key_a", Optional.empty(), List.of(), "ollama",
+            "llama-local", "llama-local", "chat", false, usage, 0, 200, Optional.empty(), Set.of(dev.tollgate.usage.UsageFlag.UNPRICED),
+            Optional.empty(), Map.of(), Optional.of("org_1"), Optional.of("proj_1"), Optional.empty(), 0))); // last period
+    Instant end = T0.plusSeconds(3600);
+
+    assertThat(store().unpriced(Budget.Scope.KEY, "key_a", T0, end))
+        .containsExactly(new UnpricedRow("ollama", "llama-local", plain.startedAt().truncatedTo(java.time.temporal.ChronoUnit.MICROS), usage));
+    assertThat(store().unpriced(Budget.Scope.TAG, "team:a", T0, end)).hasSize(1);
+    assertThat(store().unpriced(Budget.Scope.ORG, "org_2", T0, end)).isEmpty();
+    assertThat(store().unpriced(Budget.Scope.KEY, "key_a", T0.minusSeconds(60), end)).hasSize(2);
+    assertThat(store().spent(Budget.Scope.KEY, "key_a", T0, end)).as("the ledger holds $0 for them").isEqualTo(100);
+  }
 }

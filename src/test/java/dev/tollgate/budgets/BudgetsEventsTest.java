@@ -52,13 +52,24 @@ class BudgetsEventsTest {
     public long spent(Budget.Scope scope, String scopeValue, Instant from, Instant to) {
       return 0;
     }
+
+    @Override
+    public List<UnpricedRow> unpriced(Budget.Scope scope, String scopeValue, Instant from, Instant to) {
+      return List.of();
+    }
+  }
+
+  /** For budgets over {@link MemoryStore}, which holds no ledger rows to price. */
+  static long noLedger(UnpricedRow r) {
+    throw new AssertionError("MemoryStore has no ledger rows: " + r);
   }
 
   private final SettableClock clock = new SettableClock(Instant.parse("2026-11-07T00:00:00Z")); // 20% into November
   private final EventBus events = new EventBus();
   private final List<Object> published = new CopyOnWriteArrayList<>();
   private final InMemoryBudgetCounters counters = new InMemoryBudgetCounters(clock);
-  private final Budgets budgets = new Budgets(new MemoryStore(), counters, BudgetsConfig.ofDefaults(), events, clock);
+  private final Budgets budgets = new Budgets(new MemoryStore(), counters, BudgetsConfig.ofDefaults(), events, clock,
+      BudgetsEventsTest::noLedger);
   private final Budget budget = budgets.create(new Budget("budget_1", "monthly", Budget.Scope.KEY, "k", Optional.empty(),
       Optional.empty(), Budget.Period.MONTH, 100 * USD, Budget.DEFAULT_THRESHOLDS, Budget.Action.BLOCK, Optional.empty(),
       clock.instant(), clock.instant()));

@@ -25,13 +25,16 @@ class UnpricedBudgetHttpTest {
   @TempDir Path dir;
 
   @Test
-  void unpricedModel_isChargedItsEstimate_notZero() throws Exception {
+  void unpricedModel_isChargedItsEstimate_notZero_alsoAfterARestart() throws Exception {
     try (FakeUpstream upstream = FakeUpstream.start()) {
       upstream.replyWith(FakeUpstream.json(200, FakeUpstream.chatCompletion("mystery-model-x", "hello", 9, 4)));
-      try (TestGateway gw = TestGateway.builder(dir).model(new ModelConfig("mystery", "openai", "mystery-model-x",
-          Optional.of(upstream.baseUrl() + "/v1"), Optional.of("sk-test"), Map.of(), Map.of())).start()) {
+      ModelConfig mystery = new ModelConfig("mystery", "openai", "mystery-model-x", Optional.of(upstream.baseUrl() + "/v1"),
+          Optional.of("sk-test"), Map.of(), Map.of());
+      String id;
+      long spentLive;
+      try (TestGateway gw = TestGateway.builder(dir).model(mystery).start()) {
         KeyService.CreatedKey key = gw.createKey();
-        String id = admin(gw, "/api/v1/budgets", """
+        id = admin(gw, "/api/v1/budgets", """
             {"name": "u", "scope": "key", "scope_value": "%s", "amount_usd": "10", "action": "alert-only"}
             """.formatted(key.key().id())).path("id").asText();
 
@@ -42,7 +45,12 @@ class UnpricedBudgetHttpTest {
         assertThat(row.flags()).contains(UsageFlag.UNPRICED);
         assertThat(row.costNanos()).isZero();
         JsonNode status = get(gw, "/api/v1/budgets/" + id + "/status");
-        assertThat(nanos(status.path("spent_usd"))).isPositive();
+        spentLive = nanos(status.path("spent_usd"));
+        assertThat(spentLive).isPositive();
+      }
+      // in-memory counters start empty: the restore from the ledger prices the unpriced row as admission did
+      try (TestGateway again = TestGateway.builder(dir).model(mystery).start()) {
+        assertThat(nanos(get(again, "/api/v1/budgets/" + id + "/status").path("spent_usd"))).isEqualTo(spentLive);
       }
     }
   }
