@@ -141,7 +141,7 @@ public final class AdmissionControl implements Admission {
                 + " of $" + Money.usd(b.amountNanos()) + " spent or reserved, this request needs up to $"
                 + Money.usd(min) + resets;
             return limits.giveBack(grant, now).transform(x ->
-                Future.failedFuture(new RateLimitedException("budget_exceeded", msg, retry, grant.headers())));
+                Future.failedFuture(new RateLimitedException("budget_exceeded", msg, retry, grant.headersGivenBack())));
           }
           long remaining = Long.MAX_VALUE;
           for (int i = 0; i < holds.size(); i++) {

@@ -84,6 +84,25 @@ public final class RateLimits {
     public boolean countsTokens() {
       return taken.stream().anyMatch(t -> t.kind().equals("tokens"));
     }
+
+    /**
+     * The headers as they stand once this grant is given back: what a request refused after the rate limits
+     * (by a budget) reports, so its remaining counts are not one request (and its tokens) lower than the state.
+     */
+    public Map<String, String> headersGivenBack() {
+      Map<String, String> h = new LinkedHashMap<>(headers);
+      for (String kind : List.of("requests", "tokens")) {
+        String remaining = h.get("x-ratelimit-remaining-" + kind);
+        String limit = h.get("x-ratelimit-limit-" + kind);
+        if (remaining == null || limit == null) {
+          continue;
+        }
+        // every counter of a kind took the same cost, so the tightest one is still the tightest
+        long cost = taken.stream().filter(t -> t.kind().equals(kind)).mapToLong(Taken::cost).max().orElse(0);
+        h.put("x-ratelimit-remaining-" + kind, Long.toString(Math.min(Long.parseLong(limit), Long.parseLong(remaining) + cost)));
+      }
+      return h;
+    }
   }
 
   /**

@@ -60,6 +60,21 @@ class RateLimitsTest {
   }
 
   @Test
+  void headersGivenBack_areTheStateAfterTheGiveBack() {
+    limits.add(rule("rl_rpm", RateLimitRule.Scope.KEY, "k", 5L, 1_000L, Optional.empty()));
+
+    RateLimits.Grant g = limits.acquire("k", Optional.empty(), Optional.empty(), "m", 300, T0).result();
+    assertThat(g.headers()).containsEntry("x-ratelimit-remaining-requests", "4").containsEntry("x-ratelimit-remaining-tokens", "700");
+    limits.giveBack(g, T0);
+
+    assertThat(g.headersGivenBack()).containsEntry("x-ratelimit-remaining-requests", "5")
+        .containsEntry("x-ratelimit-remaining-tokens", "1000").containsEntry("x-ratelimit-limit-requests", "5");
+    RateLimits.Grant next = limits.acquire("k", Optional.empty(), Optional.empty(), "m", 0, T0).result();
+    assertThat(next.headers()).as("the next request sees what the refused one reported, less its own take")
+        .containsEntry("x-ratelimit-remaining-requests", "4").containsEntry("x-ratelimit-remaining-tokens", "1000");
+  }
+
+  @Test
   void correctTokens_givesBackWhatTheEstimateOvercounted() {
     limits.add(rule("rl_tpm", RateLimitRule.Scope.KEY, "k", null, 100L, Optional.empty()));
 
