@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * How a backend binds and reads timestamps: DuckDB's {@code TIMESTAMP} columns hold UTC as a local date-time,
@@ -14,6 +15,10 @@ interface SqlTime {
 
   Instant get(ResultSet rs, String column) throws SQLException;
 
+  void setOptional(PreparedStatement ps, int index, Optional<Instant> t) throws SQLException;
+
+  Optional<Instant> getOptional(ResultSet rs, String column) throws SQLException;
+
   SqlTime DUCKDB = new SqlTime() {
     @Override
     public void set(PreparedStatement ps, int index, Instant t) throws SQLException {
@@ -23,6 +28,16 @@ interface SqlTime {
     @Override
     public Instant get(ResultSet rs, String column) throws SQLException {
       return Jdbc.instant(rs, column);
+    }
+
+    @Override
+    public void setOptional(PreparedStatement ps, int index, Optional<Instant> t) throws SQLException {
+      Jdbc.setOptionalInstant(ps, index, t);
+    }
+
+    @Override
+    public Optional<Instant> getOptional(ResultSet rs, String column) throws SQLException {
+      return Jdbc.optionalInstant(rs, column);
     }
   };
 
@@ -35,6 +50,16 @@ interface SqlTime {
     @Override
     public Instant get(ResultSet rs, String column) throws SQLException {
       return PostgresDatabase.instant(rs, column);
+    }
+
+    @Override
+    public void setOptional(PreparedStatement ps, int index, Optional<Instant> t) throws SQLException {
+      PostgresDatabase.setOptionalInstant(ps, index, t);
+    }
+
+    @Override
+    public Optional<Instant> getOptional(ResultSet rs, String column) throws SQLException {
+      return PostgresDatabase.optionalInstant(rs, column);
     }
   };
 }
