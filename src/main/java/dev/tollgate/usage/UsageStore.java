@@ -28,14 +28,6 @@ public interface UsageStore extends AutoCloseable {
 
   long count();
 
-  /**
-   * A cheap read that throws when the store cannot be reached: the writer asks it after a failed batch, to
-   * tell an outage (retry later) from records the store refuses (set them aside).
-   */
-  default void probe() {
-    query(UsageQuery.latest(1));
-  }
-
   /** Releases what the store keeps open between writes; call it before closing the database. */
   @Override
   default void close() {}

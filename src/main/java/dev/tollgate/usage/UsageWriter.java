@@ -448,7 +448,7 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
             store.append(batch);
           }
         } catch (RuntimeException e) {
-          int settled = storeAnswers() ? settle(batch, batch.size() - liveInBatch) : -1;
+          int settled = dataError(e) ? settle(batch, batch.size() - liveInBatch) : -1;
           if (settled >= 0) { // the store is up and refused some records: they are in the dead-letter file now
             written.addAndGet(liveInBatch - settled);
             replayed.addAndGet(batch.size() - liveInBatch);
@@ -505,44 +505,25 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
     }
   }
 
-  /** Whether the store answers a read: tells a store outage from records the store refuses. */
-  private boolean storeAnswers() {
-    try {
-      store.probe();
-      return true;
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
   /**
-   * A batch failed while the store answers reads: bisects it, stores every part the store takes, and finds
-   * the records it refuses on their own. Those go to the dead-letter file, so that one bad record (PostgreSQL
-   * rejects a NUL character in text, for example) cannot stall the ledger; but only when the refusal is the
-   * record's: the store took other records meanwhile, or its error is a data error (SQLSTATE class 22 or 23,
-   * DuckDB's conversion, invalid input and constraint errors). A store that answers reads but takes no write
-   * at all (disk full, a read-only replica) is an outage: nothing is set aside and the batch is retried.
+   * A batch failed with a data error (SQLSTATE class 22 or 23, DuckDB's conversion, invalid-input and constraint
+   * errors): the store is up and refuses some of its records (PostgreSQL rejects a NUL character in text, for
+   * example). Bisects the batch, stores every part the store takes, and moves each record it refuses on its own
+   * to the dead-letter file, so that one bad record cannot stall the ledger. Any other error on the way (the
+   * store went down meanwhile) stops the bisection: the batch is retried later, idempotently.
    *
    * @param liveFrom records from this index on were recorded by this run (before it: replayed)
    * @return how many live records went to the dead-letter file, or -1 when the batch is to be retried
-   *     (idempotently: the parts already stored are skipped)
    */
   private int settle(List<UsageRecord> batch, int liveFrom) {
-    Settling run = new Settling();
+    List<Refused> refused = new ArrayList<>();
     try {
-      run.settle(batch, 0);
+      settle(batch, 0, refused);
     } catch (StoreDown e) {
       return -1;
     }
-    if (run.refused.isEmpty()) {
-      return 0;
-    }
-    boolean theRecords = run.accepted || run.refused.stream().allMatch(f -> dataError(f.error()));
-    if (!theRecords || !storeAnswers()) {
-      return -1;
-    }
     int live = 0;
-    for (Refused f : run.refused) {
+    for (Refused f : refused) {
       deadLetter(f.record(), f.error());
       if (f.index() >= liveFrom) {
         live++;
@@ -554,31 +535,22 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
 
   private record Refused(int index, UsageRecord record, RuntimeException error) {}
 
-  /** One bisection; gives up (StoreDown) when many writes in a row failed and none succeeded. */
-  private final class Settling {
-    private static final int FAILURES_WITHOUT_SUCCESS = 64;
-    final List<Refused> refused = new ArrayList<>();
-    boolean accepted;
-    int failures;
-
-    void settle(List<UsageRecord> part, int offset) {
-      try {
-        store.appendIfAbsent(part);
-        accepted = true;
-        return;
-      } catch (RuntimeException e) {
-        if (!accepted && ++failures > FAILURES_WITHOUT_SUCCESS) {
-          throw new StoreDown();
-        }
-        if (part.size() == 1) {
-          refused.add(new Refused(offset, part.getFirst(), e));
-          return;
-        }
+  private void settle(List<UsageRecord> part, int offset, List<Refused> refused) {
+    try {
+      store.appendIfAbsent(part);
+      return;
+    } catch (RuntimeException e) {
+      if (!dataError(e)) {
+        throw new StoreDown();
       }
-      int mid = part.size() / 2;
-      settle(part.subList(0, mid), offset);
-      settle(part.subList(mid, part.size()), offset + mid);
+      if (part.size() == 1) {
+        refused.add(new Refused(offset, part.getFirst(), e));
+        return;
+      }
     }
+    int mid = part.size() / 2;
+    settle(part.subList(0, mid), offset, refused);
+    settle(part.subList(mid, part.size()), offset + mid, refused);
   }
 
   /** The messages of an exception and its causes, outermost first (the store's own error is usually the last). */
