@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -215,13 +214,5 @@ public final class DuckDbUsageRollup {
     } catch (SQLException e) {
       throw new StoreException("cannot rebuild the usage rollups: " + e.getMessage(), e);
     }
-  }
-
-  static Instant dayOf(Instant t) {
-    return Jdbc.fromMicros(Math.floorDiv(Jdbc.micros(t), DAY_MICROS) * DAY_MICROS);
-  }
-
-  static Instant hourOf(Instant t) {
-    return Jdbc.fromMicros(Math.floorDiv(Jdbc.micros(t), HOUR_MICROS) * HOUR_MICROS);
   }
 }
