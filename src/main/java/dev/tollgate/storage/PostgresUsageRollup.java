@@ -2,6 +2,9 @@ package dev.tollgate.storage;
 
 import dev.tollgate.analytics.LogHistogram;
 import dev.tollgate.usage.UsageFlag;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * The SQL that keeps the PostgreSQL rollups of V031–V033 ({@code usage_hourly}, {@code usage_user_daily},
@@ -13,9 +16,11 @@ import dev.tollgate.usage.UsageFlag;
  * <p>Unlike {@link DuckDbUsageRollup}, which aggregates the batch in Java, the aggregation happens in PostgreSQL:
  * the inserted rows never travel back, and one {@code GROUPING SETS} pass yields every dimension of
  * {@code usage_hourly}. Each upsert reads an aggregate with one row per key, because {@code ON CONFLICT DO
- * UPDATE} cannot touch the same row twice in one statement. The expressions are V031's backfill expressions.
+ * UPDATE} cannot touch the same row twice in one statement, and in primary-key order, so replicas upserting
+ * overlapping keys at once lock them in the same order and wait rather than deadlock. The expressions are V031's
+ * backfill expressions.
  */
-final class PostgresUsageRollup {
+public final class PostgresUsageRollup {
   /** Whole milliseconds crossed from started_at to first_token_at, as DuckDB's date_diff('millisecond', ...) counts them. */
   static final String TTFT_MILLIS = "(div((extract(epoch FROM first_token_at) * 1000000)::bigint, 1000)"
       + " - div((extract(epoch FROM started_at) * 1000000)::bigint, 1000))";
@@ -54,25 +59,54 @@ final class PostgresUsageRollup {
       + " SELECT hour, " + DIMENSION_OF_GROUPING + ", " + VALUE_OF_GROUPING + ", org, project, " + MEASURES
       + " FROM (SELECT hour, org, project, " + BREAKDOWN + ", GROUPING(" + BREAKDOWN + ") AS gid, " + named(AGGREGATES)
       + " FROM r GROUP BY hour, org, project, GROUPING SETS ((), (model_served), (model_requested), (provider), (key_id),"
-      + " (status), (deployment), (endpoint), (tag_list))) g"
+      + " (status), (deployment), (endpoint), (tag_list))) g ORDER BY 2, 1, 4, 5, 3"
       + " ON CONFLICT (dim, hour, org_id, project_id, value) DO UPDATE SET " + addExcluded("usage_hourly") + "), "
       + "users AS (INSERT INTO usage_user_daily (day, dim, value, org_id, project_id, " + MEASURES + ")"
       + " SELECT date_trunc('day', hour, 'UTC'), 'user', coalesce(user_id, ''), org, project, " + AGGREGATES
-      + " FROM r GROUP BY 1, 2, 3, 4, 5"
+      + " FROM r GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 4, 5, 3"
       + " ON CONFLICT (day, org_id, project_id, dim, value) DO UPDATE SET " + addExcluded("usage_user_daily") + "), "
       + "bins AS (SELECT hour, org, project, model_served AS model, kind, bin, count(*) AS n FROM ("
       + "SELECT hour, org, project, model_served, 0 AS kind, " + LogHistogram.binSql("latency_ms") + " AS bin FROM r WHERE "
       + LATENCY_ROWS + " UNION ALL SELECT hour, org, project, model_served, 1, " + LogHistogram.binSql(TTFT_MILLIS)
       + " FROM r WHERE " + LATENCY_ROWS + " AND first_token_at IS NOT NULL) b GROUP BY 1, 2, 3, 4, 5, 6), "
       + "latency_hourly AS (INSERT INTO usage_latency_hourly (hour, org_id, project_id, model, kind, bin, n)"
-      + " SELECT * FROM bins ON CONFLICT (hour, org_id, project_id, model, kind, bin)"
+      + " SELECT * FROM bins ORDER BY 1, 2, 3, 4, 5, 6 ON CONFLICT (hour, org_id, project_id, model, kind, bin)"
       + " DO UPDATE SET n = usage_latency_hourly.n + excluded.n), "
       + "latency_daily AS (INSERT INTO usage_latency_daily (day, org_id, project_id, model, kind, bin, n)"
       + " SELECT date_trunc('day', hour, 'UTC'), org, project, model, kind, bin, sum(n)::BIGINT FROM bins GROUP BY 1, 2, 3, 4, 5, 6"
-      + " ON CONFLICT (day, org_id, project_id, model, kind, bin) DO UPDATE SET n = usage_latency_daily.n + excluded.n) "
+      + " ORDER BY 1, 2, 3, 4, 5, 6 ON CONFLICT (day, org_id, project_id, model, kind, bin) DO UPDATE SET n = usage_latency_daily.n + excluded.n) "
       + "SELECT count(*) FROM ins";
 
   private PostgresUsageRollup() {}
+
+  /**
+   * Recomputes the rollups from the whole ledger, in one transaction: drops the four tables and runs V031–V033
+   * again, exactly what the migration runs on an existing ledger (create, backfill, then build the keys). For a
+   * ledger loaded around the store, such as the benchmark's.
+   */
+  public static void rebuild(PostgresDatabase db) {
+    try (Connection c = db.connection()) {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("DROP TABLE " + String.join(", ", DuckDbUsageRollup.REBUILT));
+        for (Migrations.Script script : Migrations.forPostgres().scripts()) {
+          if (script.version() >= 31 && script.version() <= 33) {
+            for (String stmt : Migrations.statements(script.sql())) {
+              st.execute(stmt);
+            }
+          }
+        }
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot rebuild the usage rollups: " + e.getMessage(), e);
+    }
+  }
 
   /** A condition true when the comma-separated {@code flags} hold {@code flag} (no flag name contains another). */
   static String hasFlag(UsageFlag flag) {

@@ -9,9 +9,15 @@
 -- (value ''), the other dims are the breakdown dimensions (tags: the row's jsonb array as text, split when read).
 -- Measures mirror Totals: requests = attempt <= 1, attempts = rows, errors = status >= 400, fallbacks and
 -- cache hits by flag, then money (nano-USD), the nine token classes and the latency sum.
-DROP TABLE usage_hourly;
+-- (IF EXISTS: PostgresUsageRollup.rebuild runs V031-V033 again after dropping the new tables.)
+DROP TABLE IF EXISTS usage_hourly;
 
-DROP TABLE usage_daily;
+DROP TABLE IF EXISTS usage_daily;
+
+-- The backfill aggregates the whole ledger with sorts: in memory where it fits, for this transaction only.
+SET LOCAL work_mem = '256MB';
+
+-- The keys and indexes are added after the backfill: one sorted build instead of millions of random inserts.
 
 CREATE TABLE usage_hourly (
   hour                  TIMESTAMPTZ NOT NULL,
@@ -35,13 +41,8 @@ CREATE TABLE usage_hourly (
   output_tokens         BIGINT NOT NULL,
   reasoning_tokens      BIGINT NOT NULL,
   audio_output_tokens   BIGINT NOT NULL,
-  latency_ms            BIGINT NOT NULL,
-  -- every analytics read names one dim and an hour range: dim, then hour, leads
-  PRIMARY KEY (dim, hour, org_id, project_id, value)
+  latency_ms            BIGINT NOT NULL
 );
-
--- tenant-scoped reads (an org's dashboard) skip the other orgs' rows
-CREATE INDEX usage_hourly_org ON usage_hourly (org_id, dim, hour);
 
 -- Latency histograms (analytics/LogHistogram bins, round(ln(greatest(ms, 1)) * 40) as LogHistogram.binSql and
 -- DuckDbUsageRollup.bin compute it) per (UTC hour, org, project, served model) over the rows the latency report
@@ -53,8 +54,7 @@ CREATE TABLE usage_latency_hourly (
   model      VARCHAR NOT NULL,
   kind       SMALLINT NOT NULL,
   bin        INTEGER NOT NULL,
-  n          BIGINT NOT NULL,
-  PRIMARY KEY (hour, org_id, project_id, model, kind, bin)
+  n          BIGINT NOT NULL
 );
 
 -- Backfill from the rows already in the ledger (PostgresUsageRollup runs the same aggregate over each inserted
@@ -80,8 +80,12 @@ FROM (
          sum(image_input_tokens)::BIGINT AS image_input_tokens, sum(output_tokens)::BIGINT AS output_tokens,
          sum(reasoning_tokens)::BIGINT AS reasoning_tokens, sum(audio_output_tokens)::BIGINT AS audio_output_tokens,
          sum(latency_ms)::BIGINT AS latency_ms
+  -- only the columns the aggregates read: the grouping sets re-sort these rows once per dimension
   FROM (SELECT date_trunc('hour', started_at, 'UTC') AS hour, coalesce(org_id, '') AS org, coalesce(project_id, '') AS project,
-               tags::text AS tag_list, u.* FROM usage u) r
+               model_served, model_requested, provider, key_id, status, deployment, endpoint, tags::text AS tag_list, attempt,
+               flags, cost_nanos, saved_nanos, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
+               audio_input_tokens, image_input_tokens, output_tokens, reasoning_tokens, audio_output_tokens, latency_ms
+        FROM usage) r
   GROUP BY hour, org, project, GROUPING SETS ((), (model_served), (model_requested), (provider), (key_id), (status),
     (deployment), (endpoint), (tag_list))) g;
 
@@ -96,3 +100,11 @@ SELECT hour, org, project, model_served, kind, bin, count(*) FROM (
            - div((extract(epoch FROM started_at) * 1000000)::bigint, 1000), 1)) * 40) AS INTEGER)
   FROM usage WHERE status < 400 AND strpos(flags, 'CACHE_HIT') = 0 AND first_token_at IS NOT NULL) b
 GROUP BY 1, 2, 3, 4, 5, 6;
+
+-- every analytics read names one dim and an hour range: dim, then hour, leads
+ALTER TABLE usage_hourly ADD PRIMARY KEY (dim, hour, org_id, project_id, value);
+
+-- tenant-scoped reads (an org's dashboard) skip the other orgs' rows
+CREATE INDEX usage_hourly_org ON usage_hourly (org_id, dim, hour);
+
+ALTER TABLE usage_latency_hourly ADD PRIMARY KEY (hour, org_id, project_id, model, kind, bin);

@@ -2,12 +2,12 @@
 -- ledger, a daily one is small. A user breakdown reads the whole UTC days of its range here and the rest from the
 -- raw table (JdbcAnalyticsStore). Same measures as usage_hourly; dim is always 'user', value '' for no user.
 -- Maintained with the other rollups in the append's statement (PostgresUsageRollup).
--- usage_hourly's columns, with day for hour
+SET LOCAL work_mem = '256MB';
+
+-- usage_hourly's columns (LIKE copies no key: it is added after the backfill), with day for hour
 CREATE TABLE usage_user_daily (LIKE usage_hourly);
 
 ALTER TABLE usage_user_daily RENAME COLUMN hour TO day;
-
-ALTER TABLE usage_user_daily ADD PRIMARY KEY (day, org_id, project_id, dim, value);
 
 INSERT INTO usage_user_daily
 SELECT date_trunc('day', started_at, 'UTC'), 'user', coalesce(user_id, ''), coalesce(org_id, ''), coalesce(project_id, ''),
@@ -19,3 +19,5 @@ SELECT date_trunc('day', started_at, 'UTC'), 'user', coalesce(user_id, ''), coal
        sum(audio_output_tokens)::BIGINT, sum(latency_ms)::BIGINT
 FROM usage
 GROUP BY 1, 2, 3, 4, 5;
+
+ALTER TABLE usage_user_daily ADD PRIMARY KEY (day, org_id, project_id, dim, value);
