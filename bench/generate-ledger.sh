@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes a realistic usage ledger into a DuckDB file with the production schema.
-#   bench/generate-ledger.sh FILE [ROWS=10000000] [DAYS=75] [END_DATE=today UTC] [SEED=42]
+#   bench/generate-ledger.sh FILE [ROWS=10000000] [DAYS=75] [END_DATE=today UTC] [SEED=42] [ROLLUPS=true]
 # See src/test/java/dev/tollgate/bench/GenerateLedger.java for what the data looks like.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,7 @@ ROWS=${2:-10000000}
 DAYS=${3:-75}
 END_DATE=${4:-$(date -u +%F)}
 SEED=${5:-42}
+ROLLUPS=${6:-true}
 source bench/jdk.sh
 JAVA_HOME=$(find_jdk) || { echo "no JDK 25 found" >&2; exit 1; }
 export JAVA_HOME
@@ -18,4 +19,4 @@ if [[ ! -f target/bench.cp || ! -f target/test-classes/dev/tollgate/bench/Genera
 fi
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx1g \
   -cp "target/test-classes:target/classes:$(cat target/bench.cp)" \
-  dev.tollgate.bench.GenerateLedger "$FILE" "$ROWS" "$DAYS" "$END_DATE" "$SEED"
+  dev.tollgate.bench.GenerateLedger "$FILE" "$ROWS" "$DAYS" "$END_DATE" "$SEED" "$ROLLUPS"

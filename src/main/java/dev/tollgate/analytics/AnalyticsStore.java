@@ -7,10 +7,10 @@ import java.util.Optional;
 
 /**
  * The aggregate reads analytics needs from the ledger. Every method takes a {@link Slice}, which carries
- * the tenant scope. The contract is deliberately coarse so a backend can answer from rollups: the DuckDB
- * implementation scans the raw table; a PostgreSQL one can answer {@link #totals}, {@link #breakdown},
- * {@link #series} with slots of an hour or more and {@link #spendByWindow} from hourly/daily rollup tables
- * (and {@link #latency} from a latency-histogram rollup, approximately).
+ * the tenant scope. The contract is deliberately coarse so a backend can answer from rollups: both
+ * backends ({@code storage/JdbcAnalyticsStore}) answer {@link #totals}, {@link #breakdown}, {@link #series} with
+ * hourly slots, {@link #latency} (histogram bins) and whole-hour {@link #spendByWindow} from hourly/daily rollup
+ * tables where those give the raw ledger's exact answer, and from the raw ledger otherwise.
  */
 public interface AnalyticsStore {
   Totals totals(Slice slice);

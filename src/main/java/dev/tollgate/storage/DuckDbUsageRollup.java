@@ -4,14 +4,10 @@ import dev.tollgate.analytics.LogHistogram;
 import dev.tollgate.usage.TokenUsage;
 import dev.tollgate.usage.UsageFlag;
 import dev.tollgate.usage.UsageRecord;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -179,33 +175,25 @@ public final class DuckDbUsageRollup {
    * written around the store, such as the benchmark generator's.
    */
   static void rebuild(Connection c) throws SQLException {
-    String backfill = script("V031__usage_rollups.sql", "INSERT INTO usage_hourly")
-        + script("V032__usage_latency_daily.sql", "INSERT INTO usage_latency_daily")
-        + script("V033__usage_user_daily.sql", "INSERT INTO usage_user_daily");
     try (Statement st = c.createStatement()) {
-      st.execute("DELETE FROM usage_hourly");
-      st.execute("DELETE FROM usage_latency_hourly");
-      st.execute("DELETE FROM usage_latency_daily");
-      st.execute("DELETE FROM usage_user_daily");
-      for (String stmt : backfill.split(";\\s*\n")) {
-        if (!stmt.isBlank()) {
-          st.execute(stmt);
-        }
+      for (String table : REBUILT) {
+        st.execute("DELETE FROM " + table);
+      }
+      for (String stmt : backfill(Migrations.forDuckDb())) {
+        st.execute(stmt);
       }
     }
   }
 
-  /** A migration's backfill statements: its text from the first {@code start} on. */
-  private static String script(String name, String start) throws SQLException {
-    try (InputStream in = DuckDbUsageRollup.class.getResourceAsStream("/db/migration/duckdb/" + name)) {
-      if (in == null) {
-        throw new SQLException(name + " is missing");
-      }
-      String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return sql.substring(sql.indexOf(start)) + "\n";
-    } catch (IOException e) {
-      throw new SQLException("cannot read " + name, e);
-    }
+  /** The rollup tables (a rebuild empties them first). */
+  static final List<String> REBUILT = List.of("usage_hourly", "usage_latency_hourly", "usage_latency_daily", "usage_user_daily");
+
+  /** V031–V033's backfill statements in order. */
+  private static List<String> backfill(Migrations migrations) {
+    List<String> out = new ArrayList<>(migrations.statementsFrom("V031__usage_rollups.sql", "INSERT INTO usage_hourly"));
+    out.addAll(migrations.statementsFrom("V032__usage_latency_daily.sql", "INSERT INTO usage_latency_daily"));
+    out.addAll(migrations.statementsFrom("V033__usage_user_daily.sql", "INSERT INTO usage_user_daily"));
+    return out;
   }
 
   /** Public entry for tools outside the package (the benchmark generator). */
@@ -215,13 +203,5 @@ public final class DuckDbUsageRollup {
     } catch (SQLException e) {
       throw new StoreException("cannot rebuild the usage rollups: " + e.getMessage(), e);
     }
-  }
-
-  static Instant dayOf(Instant t) {
-    return Jdbc.fromMicros(Math.floorDiv(Jdbc.micros(t), DAY_MICROS) * DAY_MICROS);
-  }
-
-  static Instant hourOf(Instant t) {
-    return Jdbc.fromMicros(Math.floorDiv(Jdbc.micros(t), HOUR_MICROS) * HOUR_MICROS);
   }
 }

@@ -137,6 +137,19 @@ final class Migrations {
     return out;
   }
 
+  /**
+   * The statements of script {@code name} from the first line starting with {@code start} on: a migration's
+   * backfill, which a rollup rebuild runs again over a ledger written around the store.
+   */
+  List<String> statementsFrom(String name, String start) {
+    String sql = resource("db/migration/" + dialect + "/" + name);
+    int at = sql.indexOf("\n" + start);
+    if (at < 0) {
+      throw new IllegalStateException(name + " has no statement starting with " + start);
+    }
+    return statements(sql.substring(at + 1));
+  }
+
   /** Splits a script on semicolons at line ends; the scripts keep one statement per such block. */
   static List<String> statements(String sql) {
     List<String> out = new ArrayList<>();

@@ -26,8 +26,9 @@ import org.postgresql.PGConnection;
 
 /**
  * The usage ledger on PostgreSQL. A batch is one transaction: COPY into a session-local staging table,
- * then one statement that inserts the rows not stored yet ({@code ON CONFLICT (request_id, attempt) DO
- * NOTHING}) and adds exactly those rows to the hourly and daily rollups ({@code ON CONFLICT DO UPDATE}).
+ * then one statement ({@link PostgresUsageRollup#INSERT}) that inserts the rows not stored yet ({@code ON CONFLICT
+ * (request_id, attempt) DO NOTHING}) and adds exactly those rows to the analytics rollups ({@code ON CONFLICT DO
+ * UPDATE}).
  * So {@link #append} and {@link #appendIfAbsent} are the same idempotent operation here, a replay never
  * counts a row twice in a rollup, and a rollup never holds a row the ledger does not.
  */
@@ -38,45 +39,13 @@ public final class PostgresUsageStore implements UsageStore {
       + "cost_nanos, status, error_class, flags, latency_ms, price_version, cost_breakdown, org_id, project_id, deployment, "
       + "saved_nanos";
 
-  /** The rollup dimensions and measures, in the order of the rollup tables' columns. */
-  private static final String DIMENSIONS = "org_id, project_id, key_id, user_id, provider, model_served, endpoint, status";
-  private static final String MEASURES = "requests, errors, cost_nanos, saved_nanos, input_tokens, cache_read_tokens, "
-      + "cache_write_5m_tokens, cache_write_1h_tokens, audio_input_tokens, image_input_tokens, output_tokens, "
-      + "reasoning_tokens, audio_output_tokens, latency_ms_sum";
-  private static final String[] MEASURE_NAMES = MEASURES.split(", ");
-
   private static final String STAGE = "CREATE TEMP TABLE IF NOT EXISTS usage_stage (LIKE usage INCLUDING DEFAULTS) "
       + "ON COMMIT DELETE ROWS";
-  private static final String INSERT = "WITH ins AS ("
-      + "INSERT INTO usage (" + COLUMNS + ") SELECT DISTINCT ON (request_id, attempt) " + COLUMNS + " FROM usage_stage "
-      + "ORDER BY request_id, attempt ON CONFLICT (request_id, attempt) DO NOTHING RETURNING *), "
-      + "hourly AS (" + rollup("usage_hourly", "hour") + "), "
-      + "daily AS (" + rollup("usage_daily", "day") + ") "
-      + "SELECT count(*) FROM ins";
 
   private final PostgresDatabase db;
 
   public PostgresUsageStore(PostgresDatabase db) {
     this.db = db;
-  }
-
-  /** The incremental refresh of one rollup table from the rows {@code ins} really inserted. */
-  private static String rollup(String table, String unit) {
-    StringBuilder update = new StringBuilder();
-    for (String m : MEASURE_NAMES) {
-      if (!update.isEmpty()) {
-        update.append(", ");
-      }
-      update.append(m).append(" = ").append(table).append('.').append(m).append(" + excluded.").append(m);
-    }
-    return "INSERT INTO " + table + " (bucket, " + DIMENSIONS + ", " + MEASURES + ") "
-        + "SELECT date_trunc('" + unit + "', started_at, 'UTC'), coalesce(org_id, ''), coalesce(project_id, ''), key_id, "
-        + "coalesce(user_id, ''), provider, model_served, endpoint, status, count(*), count(*) FILTER (WHERE status >= 400), "
-        + "sum(cost_nanos), sum(saved_nanos), sum(input_tokens), sum(cache_read_tokens), sum(cache_write_5m_tokens), "
-        + "sum(cache_write_1h_tokens), sum(audio_input_tokens), sum(image_input_tokens), sum(output_tokens), "
-        + "sum(reasoning_tokens), sum(audio_output_tokens), sum(latency_ms) "
-        + "FROM ins GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 "
-        + "ON CONFLICT (bucket, " + DIMENSIONS + ") DO UPDATE SET " + update + " RETURNING 1";
   }
 
   @Override
@@ -99,7 +68,7 @@ public final class PostgresUsageStore implements UsageStore {
         c.unwrap(PGConnection.class).getCopyAPI()
             .copyIn("COPY usage_stage (" + COLUMNS + ") FROM STDIN", new ByteArrayInputStream(copy));
         int inserted;
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(INSERT)) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(PostgresUsageRollup.INSERT)) {
           rs.next();
           inserted = rs.getInt(1);
         }

@@ -26,7 +26,8 @@ import java.util.Random;
  * flagged {@code FALLBACK_USED}); 70 % of rows carry an end user; six tag combinations. Deterministic for a
  * given seed (DuckDB's {@code setseed}) up to DuckDB's parallel evaluation order.
  *
- * <p>Arguments: {@code file rows [days=75] [end-date=today UTC] [seed=42]}.
+ * <p>Arguments: {@code file rows [days=75] [end-date=today UTC] [seed=42] [rollups=true]}; {@code rollups=false}
+ * leaves DuckDB's rollup tables empty, for a ledger that is only exported (the PostgreSQL benchmark builds its own).
  */
 public final class GenerateLedger {
   /** provider, model, USD per million input, USD per million output, weight. */
@@ -68,6 +69,7 @@ public final class GenerateLedger {
     int days = args.length > 2 ? Integer.parseInt(args[2]) : 75;
     LocalDate end = args.length > 3 ? LocalDate.parse(args[3]) : LocalDate.now(ZoneOffset.UTC);
     long seed = args.length > 4 ? Long.parseLong(args[4]) : 42;
+    boolean rollups = args.length <= 5 || Boolean.parseBoolean(args[5]);
     Files.deleteIfExists(file);
     Files.deleteIfExists(Path.of(file + ".wal"));
     long[] perDay = dailyCounts(rows, days, end, new Random(seed));
@@ -85,9 +87,11 @@ public final class GenerateLedger {
           System.out.printf(Locale.ROOT, "%s: %,d primary rows in %.1f s%n", day, written, (System.nanoTime() - t0) / 1e9);
         }
       }
-      long r0 = System.nanoTime();
-      dev.tollgate.storage.DuckDbUsageRollup.rebuild(db); // the hourly rollups, as V031's backfill builds them
-      System.out.printf(Locale.ROOT, "rollups rebuilt in %.1f s%n", (System.nanoTime() - r0) / 1e9);
+      if (rollups) {
+        long r0 = System.nanoTime();
+        dev.tollgate.storage.DuckDbUsageRollup.rebuild(db); // the hourly rollups, as V031's backfill builds them
+        System.out.printf(Locale.ROOT, "rollups rebuilt in %.1f s%n", (System.nanoTime() - r0) / 1e9);
+      }
       st.execute("CHECKPOINT");
       try (var rs = st.executeQuery("SELECT count(*), count(*) FILTER (WHERE attempt = 1), sum(cost_nanos) FROM usage")) {
         rs.next();

@@ -4,9 +4,12 @@ import dev.tollgate.common.Ids;
 import dev.tollgate.config.TollgateConfig.UsageConfig;
 import dev.tollgate.storage.Database;
 import dev.tollgate.storage.DuckDbUsageStore;
+import dev.tollgate.storage.PostgresDatabase;
+import dev.tollgate.storage.PostgresUsageStore;
 import dev.tollgate.usage.TokenUsage;
 import dev.tollgate.usage.UsageFlag;
 import dev.tollgate.usage.UsageRecord;
+import dev.tollgate.usage.UsageStore;
 import dev.tollgate.usage.UsageWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * commit, fsync) into a real DuckDB file, timed until the store holds the last one. Not a test; see
  * {@code bench/LEDGER.md} for how to run it.
  *
- * <p>Arguments: {@code [records=2000000] [dir=a new temp dir] [batch-size=usage default]}.
+ * <p>Arguments: {@code [records=2000000] [dir=a new temp dir] [batch-size=usage default] [store-url]}; a
+ * {@code jdbc:postgresql:} store URL (an empty database) measures the PostgreSQL ledger instead, whose batch
+ * statement also maintains the analytics rollups ({@code PostgresUsageRollup}).
  */
 public final class LedgerIngestBench {
   /** Like a real priced row: a price version and a two-component breakdown. */
@@ -47,6 +52,12 @@ public final class LedgerIngestBench {
         n, batch, config.fsyncInterval().toMillis() + "ms", config.queueCapacity(), dir,
         Runtime.getRuntime().availableProcessors());
 
+    if (args.length > 3 && args[3].startsWith("jdbc:postgresql:")) {
+      try (PostgresDatabase pg = PostgresDatabase.open(args[3])) {
+        run(n, config, dir, new PostgresUsageStore(pg));
+      }
+      return;
+    }
     try (Database db = Database.open("jdbc:duckdb:" + dbFile.toAbsolutePath())) {
       String threads = System.getProperty("duckdb.threads");
       if (threads != null) {
@@ -56,56 +67,61 @@ public final class LedgerIngestBench {
         System.out.println("duckdb threads: " + threads);
       }
       DuckDbUsageStore store = new DuckDbUsageStore(db);
-      UsageWriter writer = new UsageWriter(store, config, dir.resolve("journal")).start();
-      warmUp(writer);
-      long base = store.count();
-      long written0 = writer.writtenCount();
-
-      int highWater = config.queueCapacity() * 3 / 4;
-      long maxBacklog = config.queueCapacity() / 2;
-      Instant t = Instant.parse("2026-05-01T00:00:00Z");
-      List<String> tags = List.of("team:search", "env:prod");
-      long start = System.nanoTime();
-      long cpu0 = cpuNanos();
-      long peakJournal = 0;
-      for (int i = 0; i < n; i++) {
-        // The bench's own back-pressure (record() itself never waits): offer as fast as the ledger keeps up,
-        // so this measures the sustained rate, not how fast a burst fills the journal.
-        while (writer.queueDepth() > highWater || (i & 255) == 0 && writer.stats().backlog() > maxBacklog) {
-          LockSupport.parkNanos(50_000);
-        }
-        Instant s = t.plusNanos(i * 1_000_000L);
-        writer.record(new UsageRecord(Ids.requestId(), 1, s, Optional.of(s.plusMillis(120)), s.plusMillis(900),
-            "key_" + (i & 63), (i & 3) == 0 ? Optional.of("user-" + (i & 1023)) : Optional.empty(), tags, "openai",
-            "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "chat", (i & 1) == 0, TokenUsage.of(200 + (i & 511), 50 + (i & 127)),
-            37_500L + i, 200, Optional.empty(), (i & 15) == 0 ? Set.of(UsageFlag.ESTIMATED) : Set.of(),
-            PRICE_VERSION, BREAKDOWN));
-        if ((i & 0xFFFF) == 0) {
-          peakJournal = Math.max(peakJournal, writer.journalBytes());
-        }
-      }
-      long offered = System.nanoTime();
-      while (writer.writtenCount() - written0 < n - writer.droppedCount()) {
-        peakJournal = Math.max(peakJournal, writer.journalBytes());
-        Thread.sleep(1);
-      }
-      long end = System.nanoTime();
-      double cpu = (cpuNanos() - cpu0) / 1e9;
-      double seconds = (end - start) / 1e9;
-      System.out.printf("record() of %,d records: %.2f s (%,.0f records/s offered)%n", n, (offered - start) / 1e9,
-          n / ((offered - start) / 1e9));
-      System.out.printf("end to end (record() -> committed in DuckDB): %.2f s = %,.0f records/s%n", seconds, n / seconds);
-      System.out.printf("process CPU: %.2f s = %,.0f records per CPU-second (load average now %.1f on %d cpus: "
-              + "the machine is shared)%n", cpu, n / cpu,
-          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-          Runtime.getRuntime().availableProcessors());
-      System.out.printf("dropped: %d, peak journal: %,d bytes, store rows: %,d%n", writer.droppedCount(), peakJournal,
-          store.count() - base);
-      writer.close();
+      long journal = run(n, config, dir, store);
       store.close();
-      System.out.printf("after close: journal %,d bytes, duckdb file %,d bytes%n", writer.journalBytes(),
-          Files.size(dbFile));
+      System.out.printf("after close: journal %,d bytes, duckdb file %,d bytes%n", journal, Files.size(dbFile));
     }
+  }
+
+  /** Records {@code n} rows through a journaled writer into {@code store} and prints the rates; returns the journal's bytes after close. */
+  private static long run(int n, UsageConfig config, Path dir, UsageStore store) throws Exception {
+    UsageWriter writer = new UsageWriter(store, config, dir.resolve("journal")).start();
+    warmUp(writer);
+    long base = store.count();
+    long written0 = writer.writtenCount();
+
+    int highWater = config.queueCapacity() * 3 / 4;
+    long maxBacklog = config.queueCapacity() / 2;
+    Instant t = Instant.parse("2026-05-01T00:00:00Z");
+    List<String> tags = List.of("team:search", "env:prod");
+    long start = System.nanoTime();
+    long cpu0 = cpuNanos();
+    long peakJournal = 0;
+    for (int i = 0; i < n; i++) {
+      // The bench's own back-pressure (record() itself never waits): offer as fast as the ledger keeps up,
+      // so this measures the sustained rate, not how fast a burst fills the journal.
+      while (writer.queueDepth() > highWater || (i & 255) == 0 && writer.stats().backlog() > maxBacklog) {
+        LockSupport.parkNanos(50_000);
+      }
+      Instant s = t.plusNanos(i * 1_000_000L);
+      writer.record(new UsageRecord(Ids.requestId(), 1, s, Optional.of(s.plusMillis(120)), s.plusMillis(900),
+          "key_" + (i & 63), (i & 3) == 0 ? Optional.of("user-" + (i & 1023)) : Optional.empty(), tags, "openai",
+          "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "chat", (i & 1) == 0, TokenUsage.of(200 + (i & 511), 50 + (i & 127)),
+          37_500L + i, 200, Optional.empty(), (i & 15) == 0 ? Set.of(UsageFlag.ESTIMATED) : Set.of(),
+          PRICE_VERSION, BREAKDOWN));
+      if ((i & 0xFFFF) == 0) {
+        peakJournal = Math.max(peakJournal, writer.journalBytes());
+      }
+    }
+    long offered = System.nanoTime();
+    while (writer.writtenCount() - written0 < n - writer.droppedCount()) {
+      peakJournal = Math.max(peakJournal, writer.journalBytes());
+      Thread.sleep(1);
+    }
+    long end = System.nanoTime();
+    double cpu = (cpuNanos() - cpu0) / 1e9;
+    double seconds = (end - start) / 1e9;
+    System.out.printf("record() of %,d records: %.2f s (%,.0f records/s offered)%n", n, (offered - start) / 1e9,
+        n / ((offered - start) / 1e9));
+    System.out.printf("end to end (record() -> committed in the store): %.2f s = %,.0f records/s%n", seconds, n / seconds);
+    System.out.printf("process CPU: %.2f s = %,.0f records per CPU-second (load average now %.1f on %d cpus: "
+            + "the machine is shared)%n", cpu, n / cpu,
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        Runtime.getRuntime().availableProcessors());
+    System.out.printf("dropped: %d, peak journal: %,d bytes, store rows: %,d%n", writer.droppedCount(), peakJournal,
+        store.count() - base);
+    writer.close();
+    return writer.journalBytes();
   }
 
   private static long cpuNanos() {

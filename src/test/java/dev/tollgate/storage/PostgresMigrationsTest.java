@@ -34,20 +34,15 @@ class PostgresMigrationsTest {
     return out;
   }
 
-  /** The DuckDB analytics rollups (DuckDbUsageRollup); PostgreSQL has its own in V004. */
-  private static final List<String> DUCKDB_ONLY =
-      List.of("V031__usage_rollups.sql", "V032__usage_latency_daily.sql", "V033__usage_user_daily.sql");
-
   @Test
   void scripts_mirrorTheDuckDbVersions() {
     assertThat(Migrations.forPostgres().scripts()).extracting(Migrations.Script::name)
         .containsExactly("V001__init.sql", "V002__price_overrides.sql", "V003__usage_price_version.sql", "V004__usage_attribution.sql",
-            "V010__tenancy.sql", "V011__audit_log.sql", "V020__budgets_alerts.sql", "V030__spend_anomalies.sql");
+            "V010__tenancy.sql", "V011__audit_log.sql", "V020__budgets_alerts.sql", "V030__spend_anomalies.sql",
+            "V031__usage_rollups.sql", "V032__usage_latency_daily.sql", "V033__usage_user_daily.sql");
     assertThat(Migrations.forPostgres().scripts()).extracting(Migrations.Script::name)
-        .as("every DuckDB migration has its PostgreSQL twin, same version and name, except the DuckDB-only analytics"
-            + " rollups (PostgreSQL keeps V004's)")
-        .containsExactlyElementsOf(Migrations.forDuckDb().scripts().stream().map(Migrations.Script::name)
-            .filter(n -> !DUCKDB_ONLY.contains(n)).toList());
+        .as("every DuckDB migration has its PostgreSQL twin, same version and name")
+        .containsExactlyElementsOf(Migrations.forDuckDb().scripts().stream().map(Migrations.Script::name).toList());
   }
 
   @Test
@@ -70,10 +65,10 @@ class PostgresMigrationsTest {
       assertThat(rows(schema, "SELECT version, name, checksum FROM schema_version ORDER BY version"))
           .containsExactlyElementsOf(scripts.stream().map(s -> List.<Object>of(s.version(), s.name(), s.checksum())).toList());
       assertThat(rows(schema, "SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + schema.name()
-          + "' AND table_name IN ('api_keys', 'usage', 'price_overrides', 'usage_hourly', 'usage_daily', 'orgs', 'projects', "
+          + "' AND table_name IN ('api_keys', 'usage', 'price_overrides', 'usage_hourly', 'usage_latency_hourly', 'usage_latency_daily', 'usage_user_daily', 'orgs', 'projects', "
           + "'users', 'memberships', 'signing_keys', 'revoked_tokens', 'audit_log', 'budgets', 'rate_limit_rules', 'alert_rules', "
           + "'alert_events', 'alert_deliveries', 'spend_anomalies')"))
-          .containsExactly(List.of(18L));
+          .containsExactly(List.of(20L));
     }
   }
 

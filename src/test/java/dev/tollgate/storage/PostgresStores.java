@@ -23,7 +23,7 @@ final class PostgresStores implements AutoCloseable {
   /** Empties every table the migrations created (not schema_version). */
   void truncateAll() {
     try (Connection c = db.connection(); Statement st = c.createStatement()) {
-      st.execute("TRUNCATE api_keys, usage, usage_hourly, usage_daily, price_overrides, orgs, projects, users, memberships, "
+      st.execute("TRUNCATE api_keys, usage, usage_hourly, usage_latency_hourly, usage_latency_daily, usage_user_daily, price_overrides, orgs, projects, users, memberships, "
           + "signing_keys, revoked_tokens, audit_log, budgets, rate_limit_rules, alert_rules, alert_events, alert_deliveries, spend_anomalies");
     } catch (SQLException e) {
       throw new IllegalStateException(e);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The usage-store contract on a real PostgreSQL (COPY, a fresh schema for this class), plus what only this
- * backend has: the hourly and daily rollups, which must always equal the raw ledger exactly.
+ * backend has: the analytics rollups are maintained in the insert's SQL, and must always equal the raw ledger exactly.
  */
 @RequiresPostgres
 class PostgresUsageStoreTest extends UsageStoreContract {
@@ -60,18 +60,27 @@ class PostgresUsageStoreTest extends UsageStoreContract {
         .withAttribution(Optional.of(org), Optional.empty()).withDeployment(Optional.empty(), saved);
   }
 
-  /** The rollup's totals per (bucket, org, key, status) next to the same aggregate computed from the raw table. */
-  private static List<List<Long>> compare(String table, String unit) throws SQLException {
-    String measures = "sum(requests), sum(errors), sum(cost_nanos), sum(saved_nanos), sum(input_tokens), sum(cache_read_tokens), "
-        + "sum(cache_write_5m_tokens), sum(cache_write_1h_tokens), sum(audio_input_tokens), sum(image_input_tokens), "
-        + "sum(output_tokens), sum(reasoning_tokens), sum(audio_output_tokens), sum(latency_ms_sum)";
-    String raw = "count(*), count(*) FILTER (WHERE status >= 400), sum(cost_nanos), sum(saved_nanos), sum(input_tokens), "
-        + "sum(cache_read_tokens), sum(cache_write_5m_tokens), sum(cache_write_1h_tokens), sum(audio_input_tokens), "
-        + "sum(image_input_tokens), sum(output_tokens), sum(reasoning_tokens), sum(audio_output_tokens), sum(latency_ms)";
-    List<List<Long>> rollup = rows("SELECT " + measures + " FROM " + table + " GROUP BY bucket, org_id, key_id, status ORDER BY bucket, org_id, key_id, status");
-    List<List<Long>> fromRaw = rows("SELECT " + raw + " FROM usage GROUP BY date_trunc('" + unit + "', started_at, 'UTC'), "
-        + "coalesce(org_id, ''), key_id, status ORDER BY date_trunc('" + unit + "', started_at, 'UTC'), coalesce(org_id, ''), key_id, status");
-    assertThat(rollup).as(table + " vs the raw ledger").isEqualTo(fromRaw);
+  /**
+   * A rollup's measures per (time, org, dimension value) next to the same aggregate computed from the raw table.
+   * @param time the rollup's time column, hour or day
+   * @param dim the rollup's dim
+   * @param raw the raw column that dim groups ('' for the per-project total)
+   */
+  private static List<List<Long>> compare(String table, String time, String dim, String raw) throws SQLException {
+    String measures = "sum(requests), sum(attempts), sum(errors), sum(fallbacks), sum(cache_hits), sum(cost_nanos), "
+        + "sum(saved_nanos), sum(input_tokens), sum(cache_read_tokens), sum(cache_write_5m_tokens), sum(cache_write_1h_tokens), "
+        + "sum(audio_input_tokens), sum(image_input_tokens), sum(output_tokens), sum(reasoning_tokens), "
+        + "sum(audio_output_tokens), sum(latency_ms)";
+    String fromRaw = "count(*) FILTER (WHERE attempt <= 1), count(*), count(*) FILTER (WHERE status >= 400), "
+        + "count(*) FILTER (WHERE flags LIKE '%FALLBACK_USED%'), count(*) FILTER (WHERE flags LIKE '%CACHE_HIT%'), sum(cost_nanos), "
+        + "sum(saved_nanos), sum(input_tokens), sum(cache_read_tokens), sum(cache_write_5m_tokens), sum(cache_write_1h_tokens), "
+        + "sum(audio_input_tokens), sum(image_input_tokens), sum(output_tokens), sum(reasoning_tokens), "
+        + "sum(audio_output_tokens), sum(latency_ms)";
+    List<List<Long>> rollup = rows("SELECT " + measures + " FROM " + table + " WHERE dim = '" + dim + "' GROUP BY " + time
+        + ", org_id, value ORDER BY " + time + ", org_id, value");
+    String group = "date_trunc('" + time + "', started_at, 'UTC'), coalesce(org_id, ''), coalesce(" + raw + "::text, '')";
+    List<List<Long>> expected = rows("SELECT " + fromRaw + " FROM usage GROUP BY " + group + " ORDER BY " + group);
+    assertThat(rollup).as(table + " by " + dim + " vs the raw ledger").isEqualTo(expected);
     return rollup;
   }
 
@@ -106,25 +115,34 @@ class PostgresUsageStoreTest extends UsageStoreContract {
     assertThat(usage.appendIfAbsent(replay)).isEqualTo(second.size());
     assertThat(usage.appendIfAbsent(replay)).isZero();
 
-    List<List<Long>> hourly = compare("usage_hourly", "hour");
-    compare("usage_daily", "day");
-    long rolledRequests = hourly.stream().mapToLong(r -> r.getFirst()).sum();
-    long rolledCost = hourly.stream().mapToLong(r -> r.get(2)).sum();
-    assertThat(rolledRequests).isEqualTo(300);
+    List<List<Long>> hourly = compare("usage_hourly", "hour", "key", "key_id");
+    compare("usage_hourly", "hour", "", "''");
+    compare("usage_hourly", "hour", "status", "status");
+    compare("usage_user_daily", "day", "user", "user_id");
+    long rolledAttempts = hourly.stream().mapToLong(r -> r.get(1)).sum();
+    long rolledCost = hourly.stream().mapToLong(r -> r.get(5)).sum();
+    assertThat(rolledAttempts).isEqualTo(300);
+    assertThat(hourly.stream().mapToLong(r -> r.getFirst()).sum()).as("requests: attempts 0 and 1").isEqualTo(200);
     assertThat(rolledCost).isEqualTo(1_000_003L * (299L * 300 / 2));
-    assertThat(rows("SELECT count(DISTINCT bucket) FROM usage_hourly").getFirst().getFirst()).isGreaterThanOrEqualTo(8);
+    assertThat(rows("SELECT count(DISTINCT hour) FROM usage_hourly").getFirst().getFirst()).isGreaterThanOrEqualTo(8);
   }
 
   @Test
-  void rollups_keepTheDimensions_orgProjectKeyModelProviderStatus() throws SQLException {
+  void rollups_keepEveryDimension() throws SQLException {
     UsageRecord a = priced("dim-a", 0, T0, "org_1", "key_1", 200, 5_000L, 0L);
     UsageRecord b = priced("dim-b", 0, T0.plusSeconds(60), "org_1", "key_1", 429, 0L, 0L);
 
     usage.append(List.of(a, b));
 
-    assertThat(rows("SELECT status, requests, errors, cost_nanos FROM usage_daily WHERE org_id = 'org_1' AND project_id = '' "
-        + "AND key_id = 'key_1' AND provider = 'openai' AND model_served = 'gpt-4o' AND endpoint = 'chat' ORDER BY status"))
+    assertThat(rows("SELECT value::int, requests, errors, cost_nanos FROM usage_hourly WHERE dim = 'status' AND org_id = 'org_1'"
+        + " AND project_id = '' ORDER BY value"))
         .containsExactly(List.of(200L, 1L, 0L, 5_000L), List.of(429L, 1L, 1L, 0L));
+    for (String dim : List.of("key:key_1", "provider:openai", "model:gpt-4o", "model_requested:gpt-4o", "endpoint:chat",
+        "deployment:", "tags:[\"team:a\"]", ":")) {
+      String[] dv = dim.split(":", 2);
+      assertThat(rows("SELECT requests, errors, cost_nanos FROM usage_hourly WHERE dim = '" + dv[0] + "' AND value = '"
+          + dv[1] + "' AND org_id = 'org_1'")).as(dim).containsExactly(List.of(2L, 1L, 5_000L));
+    }
   }
 
   @Test
