@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Where Tollgate's CPU goes under load: the bench's nginx mock upstream on CPU 1, Tollgate (bench/tollgate-bench.yaml)
+# pinned to CPU 0, wrk on CPU 1 as the load. After a warm-up it measures req/s and CPU µs per request, then samples
+# every thread with async-profiler (fetched from Maven Central: tools.profiler:async-profiler) and prints the
+# share of each thread group and a tree of Tollgate's own frames (bench/profile-tree.py).
+#   bench/profile.sh [WARMUP_S=60] [PROFILE_S=20]
+# FLOOR=1 profiles bench/VertxFloor.java instead (VertxFloor's flags in FLOOR_FLAGS, e.g. "-Dweb=true -Djson=true").
+# Output in bench/results/profile-<UTC time>/ (git-ignored): prof.collapsed (flame-graph input), tree.txt, summary.
+# Numbers from a shared machine are noisy; compare shares within one run, or runs back to back.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WARM=${1:-60}; PROF=${2:-20}
+PORT=4100; MOCK_PORT=18080
+source bench/jdk.sh
+JAVA_HOME=$(find_jdk) || { echo "no JDK 25 found (set JAVA_HOME)" >&2; exit 1; }
+export JAVA_HOME
+for tool in nginx wrk taskset python3; do command -v "$tool" >/dev/null || { echo "needs $tool (bench/run.sh installs nginx and wrk)" >&2; exit 1; }; done
+OUT="bench/results/profile-$(date -u +%Y%m%dT%H%M%SZ)"; mkdir -p "$OUT/mock/tmp"
+AP_VERSION=4.2
+AP_JAR="$HOME/.m2/repository/tools/profiler/async-profiler/$AP_VERSION/async-profiler-$AP_VERSION.jar"
+[ -f "$AP_JAR" ] || ./mvnw -q -ntp dependency:get -Dartifact="tools.profiler:async-profiler:$AP_VERSION" >&2
+unzip -o -q "$AP_JAR" 'linux-x64/libasyncProfiler.so' -d "$OUT"
+AGENT="$PWD/$OUT/linux-x64/libasyncProfiler.so"
+[ -f target/tollgate.jar ] || ./mvnw -B -q -ntp -DskipTests package >&2
+
+cat > "$OUT/mock/nginx.conf" <<NG
+worker_processes 1; daemon off; pid $PWD/$OUT/mock/nginx.pid; error_log $PWD/$OUT/mock/error.log warn;
+events { worker_connections 4096; }
+http { access_log off; keepalive_timeout 75s; keepalive_requests 10000000; client_body_temp_path $PWD/$OUT/mock/tmp;
+  server { listen 127.0.0.1:$MOCK_PORT backlog=4096;
+    location = /v1/chat/completions { default_type application/json; return 200 '$(cat bench/mock/chat-completion.json)'; }
+    location / { return 404; } } }
+NG
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+taskset -c 1 nginx -p "$PWD/$OUT/mock" -c "$PWD/$OUT/mock/nginx.conf" -e "$PWD/$OUT/mock/error.log" & pids+=($!)
+for v in $(env | sed -n 's/^\(TOLLGATE_[A-Z0-9_]*\)=.*/\1/p'); do unset "$v"; done
+export TOLLGATE_MASTER_KEY=sk-bench-master-0123456789 BENCH_DUCKDB="$PWD/$OUT/tollgate.duckdb" BENCH_EVENT_LOOPS=1
+export BENCH_TOLLGATE_PORT=$PORT BENCH_MOCK_PORT=$MOCK_PORT
+if [ -n "${FLOOR:-}" ]; then
+  taskset -c 0 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseZGC \
+    -Dio.netty.noUnsafe=false -Dport=$PORT ${FLOOR_FLAGS:-} -cp "$(ls target/lib/*.jar | tr '\n' ':')" bench/VertxFloor.java \
+    >"$OUT/server.log" 2>&1 & pids+=($!)
+else
+  taskset -c 0 ./tollgate serve --config bench/tollgate-bench.yaml >"$OUT/server.log" 2>&1 & pids+=($!)
+fi
+for _ in $(seq 600); do
+  curl -s -o /dev/null -m 1 -X POST "http://127.0.0.1:$PORT/v1/chat/completions" && break; sleep 0.1
+done
+JPID=$(pgrep -f 'tollgate.jar serve|VertxFloor' | head -n1)
+load() { BENCH_BODY_FILE=bench/request.json BENCH_AUTH=$TOLLGATE_MASTER_KEY taskset -c 1 \
+  wrk -t2 -c64 -d"${1}s" -s bench/post.lua "http://127.0.0.1:$PORT/v1/chat/completions"; }
+echo "warm-up ${WARM}s ..." >&2
+load "$WARM" >"$OUT/warmup.txt"
+t0=$(awk '{print $14 + $15}' "/proc/$JPID/stat")
+load 15 >"$OUT/wrk.txt"
+t1=$(awk '{print $14 + $15}' "/proc/$JPID/stat")
+req=$(awk '/ requests in /{print $1}' "$OUT/wrk.txt")
+rps=$(awk '/^Requests\/sec/{print $2}' "$OUT/wrk.txt")
+tck=$(getconf CLK_TCK)
+summary="req/s $rps; CPU $(awk -v t=$((t1 - t0)) -v r="$req" -v k="$tck" 'BEGIN{printf "%.1f", t / k * 1e6 / r}') µs per request"
+grep -q 'Non-2xx' "$OUT/wrk.txt" && summary="$summary; NON-2xx ANSWERS, see wrk.txt"
+echo "$summary" | tee "$OUT/summary"
+echo "profiling ${PROF}s ..." >&2
+"$JAVA_HOME/bin/jcmd" "$JPID" JVMTI.agent_load "$AGENT" "\"start,event=itimer,threads\"" >/dev/null
+load "$PROF" >"$OUT/wrk-profiled.txt"
+"$JAVA_HOME/bin/jcmd" "$JPID" JVMTI.agent_load "$AGENT" "\"stop,file=$PWD/$OUT/prof.collapsed,collapsed\"" >/dev/null
+sleep 1
+python3 bench/profile-tree.py "$OUT/prof.collapsed" | tee "$OUT/tree.txt"
+echo "saved $OUT" >&2
