@@ -441,6 +441,8 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
           awaitSync(seen, batchDeadline - System.nanoTime());
           continue;
         }
+        int deadLetteredNow = 0;
+        RuntimeException failure = null;
         try {
           if (dedupe) {
             store.appendIfAbsent(batch);
@@ -448,17 +450,13 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
             store.append(batch);
           }
         } catch (RuntimeException e) {
-          int settled = dataError(e) ? settle(batch, batch.size() - liveInBatch) : -1;
-          if (settled >= 0) { // the store is up and refused some records: they are in the dead-letter file now
-            written.addAndGet(liveInBatch - settled);
-            replayed.addAndGet(batch.size() - liveInBatch);
-            batch.clear();
-            liveInBatch = 0;
-            dedupe = false;
-            continue;
-          }
+          failure = e;
+          // a data error: the store is up and refused some records; the rest is stored, those are dead-lettered
+          deadLetteredNow = dataError(e) ? settle(batch, batch.size() - liveInBatch) : -1;
+        }
+        if (deadLetteredNow < 0) {
           if (storeHealthy) {
-            log.error("usage store write failed; the journal keeps {} record(s) and more, retrying: {}", batch.size(), e.toString());
+            log.error("usage store write failed; the journal keeps {} record(s) and more, retrying: {}", batch.size(), String.valueOf(failure));
           }
           storeHealthy = false;
           dedupe = true; // the failed write may have landed in part
@@ -474,7 +472,7 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
           backoff = Math.min(backoff * 2, tuning.maxBackoff().toMillis());
           continue;
         }
-        written.addAndGet(liveInBatch);
+        written.addAndGet(liveInBatch - deadLetteredNow);
         replayed.addAndGet(batch.size() - liveInBatch);
         batch.clear();
         liveInBatch = 0;
