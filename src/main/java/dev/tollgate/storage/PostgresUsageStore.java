@@ -1,7 +1,6 @@
 package dev.tollgate.storage;
 
 import dev.tollgate.usage.TokenUsage;
-import dev.tollgate.usage.UsageFlag;
 import dev.tollgate.usage.UsagePage;
 import dev.tollgate.usage.UsageQuery;
 import dev.tollgate.usage.UsageRecord;
@@ -10,17 +9,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 
@@ -33,19 +28,17 @@ import org.postgresql.PGConnection;
  * counts a row twice in a rollup, and a rollup never holds a row the ledger does not.
  */
 public final class PostgresUsageStore implements UsageStore {
-  static final String COLUMNS = "request_id, attempt, started_at, first_token_at, ended_at, key_id, user_id, tags, "
-      + "provider, model_requested, model_served, endpoint, stream, input_tokens, cache_read_tokens, cache_write_5m_tokens, "
-      + "cache_write_1h_tokens, audio_input_tokens, image_input_tokens, output_tokens, reasoning_tokens, audio_output_tokens, "
-      + "cost_nanos, status, error_class, flags, latency_ms, price_version, cost_breakdown, org_id, project_id, deployment, "
-      + "saved_nanos";
+  static final String COLUMNS = JdbcUsageReads.COLUMNS;
 
   private static final String STAGE = "CREATE TEMP TABLE IF NOT EXISTS usage_stage (LIKE usage INCLUDING DEFAULTS) "
       + "ON COMMIT DELETE ROWS";
 
   private final PostgresDatabase db;
+  private final JdbcUsageReads reads;
 
   public PostgresUsageStore(PostgresDatabase db) {
     this.db = db;
+    this.reads = new JdbcUsageReads(db::connection, SqlTime.POSTGRES, "tags @> jsonb_build_array(?::text)", true);
   }
 
   @Override
@@ -135,7 +128,7 @@ public final class PostgresUsageStore implements UsageStore {
       if (r.costBreakdown().isEmpty()) {
         b.append("\\N");
       } else {
-        field(b, DuckDbUsageStore.breakdownJson(r.costBreakdown()));
+        field(b, JdbcUsageReads.breakdownJson(r.costBreakdown()));
       }
       b.append('\t');
       optional(b, r.orgId()).append('\t');
@@ -171,136 +164,16 @@ public final class PostgresUsageStore implements UsageStore {
 
   @Override
   public UsagePage query(UsageQuery q) {
-    List<Object> args = new ArrayList<>();
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM usage WHERE " + where(q, args));
-    if (q.cursor().isPresent()) {
-      DuckDbUsageStore.Cursor cur = DuckDbUsageStore.Cursor.decode(q.cursor().get());
-      sql.append(" AND (started_at, request_id, attempt) < (?, ?, ?)");
-      args.add(cur.startedAt());
-      args.add(cur.requestId());
-      args.add(cur.attempt());
-    }
-    sql.append(" ORDER BY started_at DESC, request_id DESC, attempt DESC LIMIT ?");
-    args.add(q.limit() + 1);
-    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      bindAll(ps, args);
-      List<UsageRecord> rows = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(read(rs));
-        }
-      }
-      Optional<String> next = Optional.empty();
-      if (rows.size() > q.limit()) {
-        rows = rows.subList(0, q.limit());
-        UsageRecord last = rows.getLast();
-        next = Optional.of(new DuckDbUsageStore.Cursor(last.startedAt(), last.requestId(), last.attempt()).encode());
-      }
-      return new UsagePage(rows, next);
-    } catch (SQLException e) {
-      throw new StoreException("cannot query usage: " + e.getMessage(), e);
-    }
+    return reads.query(q);
   }
 
   @Override
   public long export(UsageQuery filters, Consumer<UsageRecord> sink) {
-    List<Object> args = new ArrayList<>();
-    String sql = "SELECT " + COLUMNS + " FROM usage WHERE " + where(filters, args) + " ORDER BY started_at, request_id, attempt";
-    try (Connection c = db.connection()) {
-      c.setAutoCommit(false); // pgjdbc streams with a cursor only inside a transaction
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setFetchSize(1_000);
-        bindAll(ps, args);
-        long n = 0;
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            sink.accept(read(rs));
-            n++;
-          }
-        }
-        c.commit();
-        return n;
-      } finally {
-        rollbackQuietly(c);
-        resetQuietly(c);
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot export usage: " + e.getMessage(), e);
-    }
-  }
-
-  /** The filter part of a query; parameters are appended to {@code args} in order. */
-  private static String where(UsageQuery q, List<Object> args) {
-    StringBuilder sql = new StringBuilder("TRUE");
-    q.from().ifPresent(t -> { sql.append(" AND started_at >= ?"); args.add(t); });
-    q.to().ifPresent(t -> { sql.append(" AND started_at < ?"); args.add(t); });
-    q.keyId().ifPresent(v -> { sql.append(" AND key_id = ?"); args.add(v); });
-    q.userId().ifPresent(v -> { sql.append(" AND user_id = ?"); args.add(v); });
-    q.model().ifPresent(v -> { sql.append(" AND (model_requested = ? OR model_served = ?)"); args.add(v); args.add(v); });
-    q.provider().ifPresent(v -> { sql.append(" AND provider = ?"); args.add(v); });
-    q.endpoint().ifPresent(v -> { sql.append(" AND endpoint = ?"); args.add(v); });
-    q.tag().ifPresent(v -> { sql.append(" AND tags @> jsonb_build_array(?::text)"); args.add(v); });
-    q.status().ifPresent(v -> { sql.append(" AND status = ?"); args.add(v); });
-    q.orgId().ifPresent(v -> { sql.append(" AND org_id = ?"); args.add(v); });
-    q.projectId().ifPresent(v -> { sql.append(" AND project_id = ?"); args.add(v); });
-    return sql.toString();
-  }
-
-  private static void bindAll(PreparedStatement ps, List<Object> args) throws SQLException {
-    for (int i = 0; i < args.size(); i++) {
-      Object arg = args.get(i);
-      if (arg instanceof Instant t) {
-        PostgresDatabase.setInstant(ps, i + 1, t);
-      } else {
-        ps.setObject(i + 1, arg);
-      }
-    }
+    return reads.export(filters, sink);
   }
 
   @Override
   public long count() {
-    try (Connection c = db.connection(); var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM usage")) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new StoreException("cannot count usage: " + e.getMessage(), e);
-    }
-  }
-
-  private static UsageRecord read(ResultSet rs) throws SQLException {
-    String flags = rs.getString("flags");
-    Set<UsageFlag> flagSet = EnumSet.noneOf(UsageFlag.class);
-    if (!flags.isEmpty()) {
-      for (String f : flags.split(",")) {
-        flagSet.add(UsageFlag.valueOf(f));
-      }
-    }
-    return new UsageRecord(
-        rs.getString("request_id"),
-        rs.getInt("attempt"),
-        PostgresDatabase.instant(rs, "started_at"),
-        PostgresDatabase.optionalInstant(rs, "first_token_at"),
-        PostgresDatabase.instant(rs, "ended_at"),
-        rs.getString("key_id"),
-        Optional.ofNullable(rs.getString("user_id")),
-        Jdbc.parseJsonList(rs.getString("tags")),
-        rs.getString("provider"),
-        rs.getString("model_requested"),
-        rs.getString("model_served"),
-        rs.getString("endpoint"),
-        rs.getBoolean("stream"),
-        new TokenUsage(rs.getLong("input_tokens"), rs.getLong("cache_read_tokens"), rs.getLong("cache_write_5m_tokens"),
-            rs.getLong("cache_write_1h_tokens"), rs.getLong("audio_input_tokens"), rs.getLong("image_input_tokens"),
-            rs.getLong("output_tokens"), rs.getLong("reasoning_tokens"), rs.getLong("audio_output_tokens")),
-        rs.getLong("cost_nanos"),
-        rs.getInt("status"),
-        Optional.ofNullable(rs.getString("error_class")),
-        flagSet,
-        Optional.ofNullable(rs.getString("price_version")),
-        DuckDbUsageStore.parseBreakdown(rs.getString("cost_breakdown")),
-        Optional.ofNullable(rs.getString("org_id")),
-        Optional.ofNullable(rs.getString("project_id")),
-        Optional.ofNullable(rs.getString("deployment")),
-        rs.getLong("saved_nanos"));
+    return reads.count();
   }
 }
