@@ -7,7 +7,7 @@
 # and SSE time to first byte. Prints a table with ratios and saves it to bench/results/<time>.md.
 # Loopback only; every load phase has a fixed length; the whole run takes about 3 minutes.
 # See bench/README.md. Knobs (environment): BENCH_DURATION, BENCH_WARMUP, BENCH_RATE,
-# BENCH_RATE_CONNECTIONS, BENCH_WRK_THREADS, BENCH_WRK_CONNECTIONS, BENCH_TTFB_COUNT,
+# BENCH_RATE_CONNECTIONS, BENCH_WRK_THREADS, BENCH_WRK_CONNECTIONS, BENCH_TTFB_COUNT, BENCH_TTFB_WARMUP,
 # BENCH_PIN (1|0), BENCH_SUT_CPUS, BENCH_LOAD_CPUS, BENCH_MOCK_PORT, BENCH_PROXY_PORT,
 # BENCH_TOLLGATE_PORT, BENCH_KEEP_TMP, BENCH_ENFORCE (1: missed targets fail the run).
 set -euo pipefail
@@ -23,7 +23,7 @@ RATE_CONNS="${BENCH_RATE_CONNECTIONS:-32}"
 WRK_THREADS="${BENCH_WRK_THREADS:-2}"
 WRK_CONNS="${BENCH_WRK_CONNECTIONS:-64}"
 TTFB_COUNT="${BENCH_TTFB_COUNT:-200}"
-TTFB_WARMUP=50                            # unrecorded streaming requests before the TTFB sample
+TTFB_WARMUP="${BENCH_TTFB_WARMUP:-5000}" # unrecorded streaming requests first: the wrk warm-up does not compile the stream path
 RATE_WARMUP=20                            # unrecorded requests per connection before the fixed-rate clock starts
 MOCK_PORT="${BENCH_MOCK_PORT:-18080}"
 PROXY_PORT="${BENCH_PROXY_PORT:-18081}"
@@ -462,7 +462,7 @@ for t in "${TARGETS[@]}"; do
 
   say "SSE time to first byte: $TTFB_COUNT sequential streaming requests"
   out="$TMP/out-$t-ttfb.txt"; rc=0
-  timeout 90 "${PIN_LOAD[@]}" "$JAVA" -XX:+UseSerialGC -Xms64m -Xmx256m bench/FixedRate.java ttfb \
+  timeout 240 "${PIN_LOAD[@]}" "$JAVA" -XX:+UseSerialGC -Xms64m -Xmx256m bench/FixedRate.java ttfb \
     --url "${SURL[$t]}" --body bench/request-stream.json --header "Authorization: Bearer $MASTER_KEY" \
     --count "$TTFB_COUNT" --warmup "$TTFB_WARMUP" --expect 'data: [DONE]' --label "$t-sse" >"$out" 2>&1 || rc=$?
   sed 's/^/    /' "$out" | grep -v '^    RESULT'
