@@ -153,12 +153,7 @@ public final class ConfigLoader {
         new TollgateConfig.MockConfig(
             mock.duration("latency", d.mock().latency()),
             mock.duration("chunk-delay", d.mock().chunkDelay())),
-        new TollgateConfig.UsageConfig(
-            usage.integer("queue-capacity", d.usage().queueCapacity()),
-            usage.integer("batch-size", d.usage().batchSize()),
-            usage.duration("flush-interval", d.usage().flushInterval()),
-            usage.optionalString("journal-dir").map(dir -> path(usage.key("journal-dir"), dir)),
-            usage.duration("fsync-interval", d.usage().fsyncInterval())),
+        usageConfig(usage, d.usage()),
         new TollgateConfig.UpstreamConfig(
             upstream.integer("max-connections-per-host", d.upstream().maxConnectionsPerHost()),
             upstream.duration("connect-timeout", d.upstream().connectTimeout()),
@@ -480,6 +475,16 @@ public final class ConfigLoader {
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  /** The default batch size is capped at the queue capacity, so that a smaller queue alone is a valid setting. */
+  private static TollgateConfig.UsageConfig usageConfig(Section usage, TollgateConfig.UsageConfig d) {
+    int capacity = usage.integer("queue-capacity", d.queueCapacity());
+    return new TollgateConfig.UsageConfig(capacity,
+        usage.integer("batch-size", Math.min(d.batchSize(), capacity)),
+        usage.duration("flush-interval", d.flushInterval()),
+        usage.optionalString("journal-dir").map(dir -> path(usage.key("journal-dir"), dir)),
+        usage.duration("fsync-interval", d.fsyncInterval()));
   }
 
   private static Path path(String key, String text) {

@@ -77,6 +77,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aSmallerQueueAlone_capsTheDefaultBatchSize_butAnExplicitLargerBatchIsStillAnError() {
+    TollgateConfig small = load("usage:\n  queue-capacity: 2048\n");
+    assertThat(small.usage().queueCapacity()).isEqualTo(2048);
+    assertThat(small.usage().batchSize()).isEqualTo(2048);
+    assertThat(load("").usage().batchSize()).isEqualTo(16_384);
+
+    assertThatThrownBy(() -> load("usage:\n  queue-capacity: 2048\n  batch-size: 4096\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("usage.batch-size");
+  }
+
+  @Test
+  void loginAttemptLimits_comeFromTheFileAndAreValidated() {
+    TollgateConfig config = load("auth:\n  login-attempts-per-minute: 5\n  login-attempts-per-minute-per-address: 50\n");
+    assertThat(config.auth().loginAttemptsPerMinute()).isEqualTo(5);
+    assertThat(config.auth().loginAttemptsPerMinutePerAddress()).isEqualTo(50);
+    assertThatThrownBy(() -> load("auth:\n  login-attempts-per-minute: 0\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("auth.login-attempts-per-minute");
+  }
+
+  @Test
   void envServerPort_overridesTheFile() {
     env.put("TOLLGATE_SERVER_PORT", "6000");
 
