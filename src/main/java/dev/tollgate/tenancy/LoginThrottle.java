@@ -2,14 +2,11 @@ package dev.tollgate.tenancy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tollgate.auth.KeyService;
 import dev.tollgate.common.RateLimitedException;
 import dev.tollgate.ratelimit.RateLimitCounters;
 import io.vertx.core.Future;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -17,7 +14,7 @@ import java.util.Locale;
  * client address's (GCRA per minute, in the rate-limit counters: this process's, or Redis's shared by every
  * replica). When either is empty the attempt is refused with 429 and {@code Retry-After} before the
  * password is hashed, so a flood of guesses costs neither an account nor the CPU (Argon2id is tens of
- * milliseconds a try). Counter keys hold a hash of the email, not the address itself.
+ * milliseconds a try). Counter keys hold a hash of the email (SHA-256, as for API keys), not the address itself.
  */
 public final class LoginThrottle {
   private final RateLimitCounters counters;
@@ -32,7 +29,7 @@ public final class LoginThrottle {
 
   /** Succeeds when the attempt may go on; fails with {@link RateLimitedException} when it may not. */
   public Future<Void> admit(String email, String clientAddress, Instant now) {
-    String account = "login:account:" + sha256(email.strip().toLowerCase(Locale.ROOT));
+    String account = "login:account:" + KeyService.hash(email.strip().toLowerCase(Locale.ROOT));
     return take(account, perAccount, "this account", now)
         .compose(v -> take("login:address:" + clientAddress, perAddress, "this client address", now));
   }
@@ -41,13 +38,5 @@ public final class LoginThrottle {
     return counters.acquire(key, 1, limit, now).compose(r -> r.allowed() ? Future.<Void>succeededFuture()
         : Future.failedFuture(new RateLimitedException("rate_limit_exceeded", "too many login attempts for " + who + " ("
             + limit + " a minute); retry after " + Math.max(1, (r.retryAfter().toMillis() + 999) / 1000) + "s", r.retryAfter())));
-  }
-
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
