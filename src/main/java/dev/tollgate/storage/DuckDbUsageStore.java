@@ -9,6 +9,7 @@ import dev.tollgate.usage.UsageStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -119,25 +120,31 @@ public final class DuckDbUsageStore implements UsageStore {
     }
   }
 
-  /** The rows and their hourly rollups (DuckDbUsageRollup) in one transaction: both or neither. */
+  /**
+   * The rows and their hourly rollups (DuckDbUsageRollup) in one transaction: both or neither. The transaction is
+   * begun with a statement, not with {@code setAutoCommit(false)}: DuckDB's JDBC driver begins that kind lazily, at
+   * the next statement, and an Appender that flushes before any statement commits its rows on its own (measured
+   * with DuckDB 1.5: rows appended after {@code setAutoCommit(false)} survived a rollback). Every 2,048 rows
+   * would then be a transaction of its own, and a failed rollup would leave rows behind that a retry appends again.
+   */
   private static void appendAndRollUp(DuckDBConnection c, Collection<UsageRecord> batch) throws SQLException {
     if (batch.isEmpty()) {
       return;
     }
-    c.setAutoCommit(false);
-    try {
-      appendAll(c, batch);
-      DuckDbUsageRollup.add(c, batch);
-      c.commit();
-    } catch (SQLException | RuntimeException e) {
+    try (Statement st = c.createStatement()) {
+      st.execute("BEGIN TRANSACTION");
       try {
-        c.rollback();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
+        appendAll(c, batch);
+        DuckDbUsageRollup.add(c, batch);
+        st.execute("COMMIT");
+      } catch (SQLException | RuntimeException e) {
+        try {
+          st.execute("ROLLBACK");
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
       }
-      throw e;
-    } finally {
-      c.setAutoCommit(true);
     }
   }
 
