@@ -3,6 +3,7 @@ package dev.tollgate.analytics;
 import static dev.tollgate.analytics.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.usage.TokenUsage;
 import dev.tollgate.usage.UsageFlag;
 import dev.tollgate.usage.UsageRecord;
 import java.time.Duration;
@@ -124,6 +125,13 @@ public abstract class AnalyticsStoreContract {
     assertSameAsRaw();
   }
 
+  /** Tokens in all nine classes, so that a rollup that drops or mixes up one of them shows. */
+  private static TokenUsage everyClass(java.util.Random rnd) {
+    long output = rnd.nextInt(4_000);
+    return new TokenUsage(rnd.nextInt(50_000), rnd.nextInt(20_000), rnd.nextInt(3_000), rnd.nextInt(2_000), rnd.nextInt(900),
+        rnd.nextInt(700), output, output == 0 ? 0 : rnd.nextLong(output + 1), rnd.nextInt(500));
+  }
+
   private static final Slice WIDE = Slice.all(T.minus(Duration.ofDays(3)), T.plus(Duration.ofDays(3)));
 
   /** Slices the rollup answers whole, in part (unaligned ends) or not at all (under an hour, filters). */
@@ -199,7 +207,7 @@ public abstract class AnalyticsStoreContract {
       Rows r = row().org(p[0]).project(p[1]).key(p[1] + "-k" + rnd.nextInt(2)) // a key belongs to one project
           .model("m" + rnd.nextInt(4))
           .provider("p" + rnd.nextInt(3)).cost(rnd.nextLong(1, 5_000_000_000L)).saved(rnd.nextInt(3) == 0 ? rnd.nextInt(9_999) : 0)
-          .tokens(rnd.nextInt(50_000), rnd.nextInt(4_000)).latency(rnd.nextLong(0, 30_000)).status(statuses[rnd.nextInt(statuses.length)])
+          .tokens(everyClass(rnd)).latency(rnd.nextLong(0, 30_000)).status(statuses[rnd.nextInt(statuses.length)])
           .flags(flagSets[rnd.nextInt(flagSets.length)]).tags(tagSets[rnd.nextInt(tagSets.length)])
           .attempt(rnd.nextInt(4) == 0 ? 2 : 1)
           .at(T.minus(Duration.ofDays(1)).plusNanos(rnd.nextLong(0, Duration.ofDays(3).toNanos()) / 1000 * 1000));

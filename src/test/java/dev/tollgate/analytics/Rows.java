@@ -57,6 +57,7 @@ final class Rows {
   Rows status(int s) { this.status = s; return this; }
   Rows flags(UsageFlag... f) { this.flags = f.length == 0 ? EnumSet.noneOf(UsageFlag.class) : EnumSet.copyOf(List.of(f)); return this; }
   Rows tokens(long in, long out) { this.tokens = TokenUsage.of(in, out); return this; }
+  Rows tokens(TokenUsage t) { this.tokens = t; return this; }
 
   UsageRecord build() {
     String id = requestId != null ? requestId : "req-" + IDS.incrementAndGet();
