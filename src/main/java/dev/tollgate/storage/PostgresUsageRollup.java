@@ -49,8 +49,8 @@ public final class PostgresUsageRollup {
   /** The rows the latency report reads: not an error, not a response-cache hit. */
   private static final String LATENCY_ROWS = "status < 400 AND NOT (" + hasFlag(UsageFlag.CACHE_HIT) + ")";
 
-  static final String INSERT = "WITH ins AS (INSERT INTO usage (" + PostgresUsageStore.COLUMNS + ") SELECT DISTINCT ON"
-      + " (request_id, attempt) " + PostgresUsageStore.COLUMNS + " FROM usage_stage ORDER BY request_id, attempt"
+  static final String INSERT = "WITH ins AS (INSERT INTO usage (" + JdbcUsageReads.COLUMNS + ") SELECT DISTINCT ON"
+      + " (request_id, attempt) " + JdbcUsageReads.COLUMNS + " FROM usage_stage ORDER BY request_id, attempt"
       + " ON CONFLICT (request_id, attempt) DO NOTHING RETURNING *), "
       // the inserted rows with their UTC hour and '' for a missing org or project (rollup keys cannot be NULL)
       + "r AS (SELECT date_trunc('hour', started_at, 'UTC') AS hour, coalesce(org_id, '') AS org,"

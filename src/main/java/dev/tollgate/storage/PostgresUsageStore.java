@@ -28,8 +28,6 @@ import org.postgresql.PGConnection;
  * counts a row twice in a rollup, and a rollup never holds a row the ledger does not.
  */
 public final class PostgresUsageStore implements UsageStore {
-  static final String COLUMNS = JdbcUsageReads.COLUMNS;
-
   private static final String STAGE = "CREATE TEMP TABLE IF NOT EXISTS usage_stage (LIKE usage INCLUDING DEFAULTS) "
       + "ON COMMIT DELETE ROWS";
 
@@ -59,7 +57,7 @@ public final class PostgresUsageStore implements UsageStore {
           st.execute(STAGE);
         }
         c.unwrap(PGConnection.class).getCopyAPI()
-            .copyIn("COPY usage_stage (" + COLUMNS + ") FROM STDIN", new ByteArrayInputStream(copy));
+            .copyIn("COPY usage_stage (" + JdbcUsageReads.COLUMNS + ") FROM STDIN", new ByteArrayInputStream(copy));
         int inserted;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(PostgresUsageRollup.INSERT)) {
           rs.next();
