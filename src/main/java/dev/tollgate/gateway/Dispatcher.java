@@ -175,6 +175,8 @@ final class Dispatcher {
     private long totalTimer = -1;
     private long firstTokenTimer = -1;
     private long idleTimer = -1;
+    /** When the current stream's last event arrived ({@link System#nanoTime}): the idle timer checks it when it fires. */
+    private long lastEventNanos;
     // the mode: one of these is set
     Promise<ProviderReply> promise;
     StreamObserver real;
@@ -319,8 +321,10 @@ final class Dispatcher {
           cancel(firstTokenTimer);
           firstTokenTimer = -1;
         }
-        cancel(idleTimer);
-        idleTimer = vertx.setTimer(timeouts.idle().toMillis(), id -> timedOut("idle between chunks", timeouts.idle()));
+        lastEventNanos = System.nanoTime();
+        if (idleTimer < 0) {
+          armIdle(timeouts.idle().toMillis());
+        }
         real.onEvent(sseEvent);
       }
 
@@ -369,6 +373,26 @@ final class Dispatcher {
       public void onDrain(Runnable resume) {
         real.onDrain(resume);
       }
+    }
+
+    /**
+     * One timer for the whole stream instead of a new one per event (a cancel and a schedule per chunk): when it
+     * fires it looks at how long the stream has really been quiet, and waits out the rest if an event came since.
+     */
+    private void armIdle(long millis) {
+      idleTimer = vertx.setTimer(millis, id -> {
+        idleTimer = -1;
+        if (attemptDone) {
+          return;
+        }
+        long limit = timeouts.idle().toMillis();
+        long quiet = (System.nanoTime() - lastEventNanos) / 1_000_000;
+        if (quiet >= limit) {
+          timedOut("idle between chunks", timeouts.idle());
+        } else {
+          armIdle(limit - quiet);
+        }
+      });
     }
 
     private void timedOut(String phase, Duration limit) {

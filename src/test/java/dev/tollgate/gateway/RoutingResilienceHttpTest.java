@@ -271,6 +271,19 @@ class RoutingResilienceHttpTest {
     assertThat(secondary.receivedCount()).isZero();
   }
 
+  /** Chunks 400 ms apart for 1.2 s, under an 800 ms idle timeout: longer than one idle period, never idle for one. */
+  @Test
+  void aStreamThatKeepsSendingForLongerThanTheIdleTimeout_isNotCut() {
+    primary.replyWith(FakeUpstream.slowSse(List.of(FakeUpstream.chunk("up-a", "Hel"), FakeUpstream.chunk("up-a", "lo"),
+        FakeUpstream.chunk("up-a", " there")), Duration.ofMillis(400)));
+    String id = RequestIds.next();
+    HttpResponse<String> resp = gateway.post("/v1/chat/completions", gateway.masterKey(), streamChat("midle"), id);
+
+    assertThat(resp.body()).contains("Hel").contains("lo").contains(" there").contains("[DONE]").doesNotContain("upstream_timeout");
+    gateway.ledgerBarrier();
+    assertThat(rows(id, 1).getFirst().status()).isEqualTo(200);
+  }
+
   @Test
   void messagesSurface_nativeAnthropicDeploymentOverloaded_theTranslatedDeploymentStreamsInAnthropicsFormat() {
     primary.replyWith(FakeUpstream.json(529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"));
