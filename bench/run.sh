@@ -7,7 +7,7 @@
 # and SSE time to first byte. Prints a table with ratios and saves it to bench/results/<time>.md.
 # Loopback only; every load phase has a fixed length; the whole run takes about 3 minutes.
 # See bench/README.md. Knobs (environment): BENCH_DURATION, BENCH_WARMUP, BENCH_RATE,
-# BENCH_RATE_CONNECTIONS, BENCH_WRK_THREADS, BENCH_WRK_CONNECTIONS, BENCH_TTFB_COUNT, BENCH_TTFB_WARMUP,
+# BENCH_WARMUP_ROUNDS, BENCH_RATE_CONNECTIONS, BENCH_WRK_THREADS, BENCH_WRK_CONNECTIONS, BENCH_TTFB_COUNT, BENCH_TTFB_WARMUP,
 # BENCH_PIN (1|0), BENCH_SUT_CPUS, BENCH_LOAD_CPUS, BENCH_MOCK_PORT, BENCH_PROXY_PORT,
 # BENCH_TOLLGATE_PORT, BENCH_KEEP_TMP, BENCH_ENFORCE (1: missed targets fail the run).
 set -euo pipefail
@@ -18,6 +18,9 @@ cd "$root"
 
 DURATION="${BENCH_DURATION:-15}"          # seconds of each measured wrk run and each fixed-rate run
 WARMUP="${BENCH_WARMUP:-60}"              # seconds of unrecorded wrk load before each target's measurements (JIT: 15 s was not enough on one core)
+WARMUP_ROUNDS="${BENCH_WARMUP_ROUNDS:-3}" # the warm-up as this many wrk runs: each closes its 64 connections and the next opens new ones,
+                                          # so the JIT has met connection close and open before the measured run (one long warm-up
+                                          # left them uncompiled: at the measured run's start the hot paths deoptimised and recompiled)
 RATE="${BENCH_RATE:-1000}"                # requests per second in the latency phase
 RATE_CONNS="${BENCH_RATE_CONNECTIONS:-32}"
 WRK_THREADS="${BENCH_WRK_THREADS:-2}"
@@ -399,8 +402,10 @@ run_wrk() { # target seconds outfile
 
 for t in "${TARGETS[@]}"; do
   say "=== ${NAME[$t]}: ${URL[$t]}"
-  say "warm-up: wrk ${WARMUP}s (not recorded)"
-  run_wrk "$t" "$WARMUP" "$TMP/out-$t-warmup.txt"
+  say "warm-up: wrk ${WARMUP}s in $WARMUP_ROUNDS run(s) (not recorded)"
+  for ((round = 1; round <= WARMUP_ROUNDS; round++)); do
+    run_wrk "$t" $(( (WARMUP + WARMUP_ROUNDS - 1) / WARMUP_ROUNDS )) "$TMP/out-$t-warmup-$round.txt"
+  done
   if [ "$t" = tollgate ]; then wait_usage_drained; fi
 
   say "max throughput: wrk -t$WRK_THREADS -c$WRK_CONNS -d${DURATION}s"
@@ -530,7 +535,7 @@ ELAPSED=$(( $(date +%s) - T_START ))
   if [ -n "$BG_WARN" ]; then echo "- $BG_WARN"; fi
   echo "- Tollgate $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?') ($SUT_N event loop(s), $(sed -n 's/.*-XX:+Use\([A-Za-z0-9]*GC\).*/\1/p' "$root/tollgate" | head -n1), DuckDB ledger); nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') ($SUT_N worker(s) as proxy, 1 as mock); wrk 4.1; JDK $("$JAVA" -version 2>&1 | head -n1 | awk -F'"' '{print $2}')"
   echo "- Request: POST /v1/chat/completions, $(wc -c < bench/request.json)-byte JSON body, Bearer auth; response $(wc -c < bench/mock/chat-completion.json) bytes with usage. SSE: $(grep -c '^data:' bench/mock/chat-stream.sse) events, $(wc -c < bench/mock/chat-stream.sse) bytes."
-  echo "- Throughput: wrk -t$WRK_THREADS -c$WRK_CONNS -d${DURATION}s after ${WARMUP}s warm-up. Latency: bench/FixedRate.java, $RATE req/s open loop for ${DURATION}s over $RATE_CONNS keep-alive connections, measured from the intended send time. SSE: $TTFB_COUNT sequential streaming requests on one connection, time to first body byte."
+  echo "- Throughput: wrk -t$WRK_THREADS -c$WRK_CONNS -d${DURATION}s after a ${WARMUP}s warm-up in $WARMUP_ROUNDS wrk run(s). Latency: bench/FixedRate.java, $RATE req/s open loop for ${DURATION}s over $RATE_CONNS keep-alive connections, measured from the intended send time. SSE: $TTFB_COUNT sequential streaming requests on one connection, time to first body byte."
   echo "- Run took ${ELAPSED}s."
   echo
   echo "## Results"
