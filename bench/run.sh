@@ -481,6 +481,8 @@ done
 # ---------------------------------------------------------------- logs: what went wrong inside the servers
 wait_usage_drained
 HEALTH="$(curl -sS -m 2 "http://127.0.0.1:$TG_PORT/health" 2>/dev/null || echo unreachable)"
+# The gateway's memory after every phase (a JVM's resident set: heap in use, code, DuckDB's buffers).
+TG_MEMORY="$(awk '/^VmRSS|^VmHWM/{printf "%s%s %.0f MiB", (n++ ? ", " : ""), ($1 == "VmRSS:" ? "resident" : "peak resident"), $2 / 1024}' "/proc/$TG_PID/status" 2>/dev/null || true)"
 kill -0 "$TG_PID" 2>/dev/null || fail_later "tollgate died during the run"
 TG_PROBLEMS=$(grep -cE ' (WARN|ERROR) |Exception|"level":"(WARN|ERROR)"' "$TMP/tollgate.log" || true)
 NGX_PROBLEMS=$(cat "$TMP/mock/error.log" "$TMP/proxy/error.log" 2>/dev/null | grep -c . || true)
@@ -569,7 +571,7 @@ ELAPSED=$(( $(date +%s) - T_START ))
   for t in "${TARGETS[@]}"; do
     echo "- ${NAME[$t]}: wrk closed-loop latency p50 ${WRK_P50[$t]:-n/a} ms / p99 ${WRK_P99[$t]:-n/a} ms at $WRK_CONNS connections; fixed-rate achieved ${L_ACH[$t]:-n/a} req/s, generator send lag p50 $(fmt_ms "${L_LAG50[$t]:-}") / p99 $(fmt_ms "${L_LAG99[$t]:-}") ms"
   done
-  echo "- Tollgate CPU µs per request during the wrk run, by thread: ${TG_THREADS:-n/a}. Usage queue depth when wrk stopped: ${TG_DEPTH_AFTER_WRK:-n/a}."
+  echo "- Tollgate CPU µs per request during the wrk run, by thread: ${TG_THREADS:-n/a}. Usage queue depth when wrk stopped: ${TG_DEPTH_AFTER_WRK:-n/a}. Memory at the end: ${TG_MEMORY:-n/a}."
   echo "- Tollgate usage ledger: $LEDGER_NOTE; 'dropped' warnings: $DROPPED_LINES."
   echo "- Tollgate log: $TG_PROBLEMS warning/error/exception line(s); nginx error logs: $NGX_PROBLEMS line(s). Tollgate /health at the end: \`$HEALTH\`"
   if [ ${#FAILURES[@]} -gt 0 ]; then
