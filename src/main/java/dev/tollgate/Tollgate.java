@@ -254,6 +254,15 @@ public final class Tollgate implements AutoCloseable {
       tenancy.onChange(() -> inv.publish("tenancy", Invalidation.ALL));
       inv.subscribe("sessions", id -> sessions.reload()); // logouts and signing keys
       sessions.onChange(() -> inv.publish("sessions", Invalidation.ALL));
+      // Subscribe, then read again: a change another replica made after the first reads above and before these
+      // subscriptions would otherwise stay unseen until the next one. Two replicas starting together on a fresh
+      // database each create a signing key, and each rejected the other's sessions (TwoReplicaProcessesTest).
+      budgets.reload();
+      rateLimits.reload();
+      alerts.reload();
+      tenancy.reload();
+      sessions.reload();
+      inv.publish("sessions", Invalidation.ALL); // and replicas already running learn of a key this one created
     });
     ModelCatalog catalog = new ModelCatalog(config.models());
     Admission admission = admissionOverride.orElseGet(() -> new AdmissionControl(budgets, rateLimits, pricing, catalog, clock));
