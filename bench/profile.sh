@@ -50,7 +50,7 @@ for _ in $(seq 600); do
 done
 JPID=$(pgrep -f 'tollgate.jar serve|VertxFloor' | head -n1)
 load() { BENCH_BODY_FILE=bench/request.json BENCH_AUTH=$TOLLGATE_MASTER_KEY taskset -c 1 \
-  wrk -t2 -c64 -d"${1}s" -s bench/post.lua "http://127.0.0.1:$PORT/v1/chat/completions"; }
+  wrk -t2 -c64 -d"${1}s" -s "${WRK_SCRIPT:-bench/post.lua}" "http://127.0.0.1:$PORT/v1/chat/completions"; }
 echo "warm-up ${WARM}s ..." >&2
 load "$WARM" >"$OUT/warmup.txt"
 t0=$(awk '{print $14 + $15}' "/proc/$JPID/stat")

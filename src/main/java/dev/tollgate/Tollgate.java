@@ -274,6 +274,11 @@ public final class Tollgate implements AutoCloseable {
     ResponseCache cache = !config.cache().enabled() ? ResponseCache.NONE
         : redis.<ResponseCache>map(r -> new RedisResponseCache(r, config.cache().ttl(), config.cache().maxBytes(),
             config.cache().maxEntryBytes(), clock)).orElseGet(() -> new CaffeineResponseCache(config.cache(), clock));
+    if (cache instanceof CaffeineResponseCache && config.cache().maxBytes() > Runtime.getRuntime().maxMemory() / 2) {
+      log.warn("cache.max-bytes ({} bytes) is more than half of the Java heap ({} bytes): raise the heap with "
+          + "TOLLGATE_JAVA_OPTS=-Xmx... (the launcher's default is -Xmx1g) or lower cache.max-bytes",
+          config.cache().maxBytes(), Runtime.getRuntime().maxMemory());
+    }
     AnalyticsStore analyticsStore = db.analytics();
     AnomalyStore anomalies = db.anomalies();
     tollgate.anomalyDetector = new AnomalyDetector(analyticsStore, anomalies, events, config.analytics(), clock).start();
