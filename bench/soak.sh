@@ -18,21 +18,7 @@ for tool in nginx wrk taskset curl; do command -v "$tool" >/dev/null || { echo "
 OUT="bench/results/soak-$(date -u +%Y%m%dT%H%M%SZ)"; mkdir -p "$OUT/mock/tmp"
 [ -f target/tollgate.jar ] || ./mvnw -B -q -ntp -DskipTests package >&2
 
-cat > "$OUT/mock/nginx.conf" <<NG
-worker_processes 1; daemon off; pid $PWD/$OUT/mock/nginx.pid; error_log $PWD/$OUT/mock/error.log warn;
-events { worker_connections 4096; }
-http { access_log off; keepalive_timeout 75s; keepalive_requests 10000000; client_body_temp_path $PWD/$OUT/mock/tmp;
-  server { listen 127.0.0.1:$MOCK_PORT backlog=4096;
-    location = /v1/chat/completions { default_type application/json; return 200 '$(cat bench/mock/chat-completion.json)'; }
-    location / { return 404; } } }
-NG
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-taskset -c 1 nginx -p "$PWD/$OUT/mock" -c "$PWD/$OUT/mock/nginx.conf" -e "$PWD/$OUT/mock/error.log" & pids+=($!)
-for v in $(env | sed -n 's/^\(TOLLGATE_[A-Z0-9_]*\)=.*/\1/p'); do unset "$v"; done
-export TOLLGATE_MASTER_KEY=sk-bench-master-0123456789 BENCH_DUCKDB="$PWD/$OUT/tollgate.duckdb" BENCH_EVENT_LOOPS=1
-export BENCH_TOLLGATE_PORT=$PORT BENCH_MOCK_PORT=$MOCK_PORT
+source bench/pinned-mock.sh
 taskset -c 0 ./tollgate serve --config bench/tollgate-bench.yaml >"$OUT/server.log" 2>&1 & pids+=($!)
 for _ in $(seq 600); do
   curl -s -o /dev/null -m 1 "http://127.0.0.1:$PORT/live" && break; sleep 0.1
