@@ -31,6 +31,11 @@ public final class RateLimitedException extends TollgateException {
     return retryAfter;
   }
 
+  /** {@code Retry-After}'s value for {@code wait}: whole seconds, rounded up, at least 1. */
+  public static long retryAfterSeconds(Duration wait) {
+    return Math.max(1, (wait.toMillis() + 999) / 1000);
+  }
+
   /** Extra response headers for the 429. */
   public Map<String, String> headers() {
     return headers;

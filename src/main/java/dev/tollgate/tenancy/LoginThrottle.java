@@ -14,7 +14,7 @@ import java.util.Locale;
  * client address's (GCRA per minute, in the rate-limit counters: this process's, or Redis's shared by every
  * replica). When either is empty the attempt is refused with 429 and {@code Retry-After} before the
  * password is hashed, so a flood of guesses costs neither an account nor the CPU (Argon2id is tens of
- * milliseconds a try). Counter keys hold a hash of the email (SHA-256, as for API keys), not the address itself.
+ * milliseconds a try). Counter keys hold a hash of the email (SHA-256, as for API keys), not the email itself.
  */
 public final class LoginThrottle {
   private final RateLimitCounters counters;
@@ -37,6 +37,6 @@ public final class LoginThrottle {
   private Future<Void> take(String key, int limit, String who, Instant now) {
     return counters.acquire(key, 1, limit, now).compose(r -> r.allowed() ? Future.<Void>succeededFuture()
         : Future.failedFuture(new RateLimitedException("rate_limit_exceeded", "too many login attempts for " + who + " ("
-            + limit + " a minute); retry after " + Math.max(1, (r.retryAfter().toMillis() + 999) / 1000) + "s", r.retryAfter())));
+            + limit + " a minute); retry after " + RateLimitedException.retryAfterSeconds(r.retryAfter()) + "s", r.retryAfter())));
   }
 }

@@ -4,6 +4,7 @@ import dev.tollgate.common.InvalidRequestException;
 import dev.tollgate.common.MethodNotAllowedException;
 import dev.tollgate.common.NotFoundException;
 import dev.tollgate.common.PayloadTooLargeException;
+import dev.tollgate.common.RateLimitedException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -81,7 +82,7 @@ public final class HttpRoutes {
     var resp = ctx.response();
     if (!resp.headWritten() && !resp.closed()) {
       resp.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-      error.retryAfter().ifPresent(d -> resp.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))));
+      error.retryAfter().ifPresent(d -> resp.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(RateLimitedException.retryAfterSeconds(d))));
       resp.end(Dialect.forPath(ctx.request().path()).render(error).toString());
     } else if (!resp.ended()) {
       resp.end();
