@@ -2,7 +2,6 @@ package dev.tollgate.storage;
 
 import dev.tollgate.budgets.Budget;
 import dev.tollgate.budgets.UnpricedRow;
-import dev.tollgate.usage.TokenUsage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -67,16 +66,13 @@ final class JdbcBudgetLedger {
 
   List<UnpricedRow> unpriced(Budget.Scope scope, String value, Instant from, Instant to) {
     try (Connection c = connections.get();
-         PreparedStatement ps = c.prepareStatement("SELECT provider, model_served, started_at, input_tokens, cache_read_tokens, "
-             + "cache_write_5m_tokens, cache_write_1h_tokens, audio_input_tokens, image_input_tokens, output_tokens, "
-             + "reasoning_tokens, audio_output_tokens FROM usage WHERE " + where(scope) + " AND " + unpricedFlag)) {
+         PreparedStatement ps = c.prepareStatement("SELECT provider, model_served, started_at, " + JdbcUsageReads.TOKEN_COLUMNS
+             + " FROM usage WHERE " + where(scope) + " AND " + unpricedFlag)) {
       bind(ps, value, from, to);
       List<UnpricedRow> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new UnpricedRow(rs.getString(1), rs.getString(2), time.get(rs, "started_at"),
-              new TokenUsage(rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
-                  rs.getLong(10), rs.getLong(11), rs.getLong(12))));
+          out.add(new UnpricedRow(rs.getString(1), rs.getString(2), time.get(rs, "started_at"), JdbcUsageReads.tokenUsage(rs)));
         }
       }
       return out;

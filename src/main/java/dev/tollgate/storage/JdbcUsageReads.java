@@ -39,6 +39,10 @@ final class JdbcUsageReads {
       + "cost_nanos, status, error_class, flags, latency_ms, price_version, cost_breakdown, org_id, project_id, deployment, "
       + "saved_nanos";
 
+  /** The nine token classes' columns, in {@link TokenUsage}'s order. */
+  static final String TOKEN_COLUMNS = "input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, "
+      + "audio_input_tokens, image_input_tokens, output_tokens, reasoning_tokens, audio_output_tokens";
+
   private final Supplier<Connection> connections;
   private final SqlTime time;
   private final String tagContains;
@@ -178,9 +182,7 @@ final class JdbcUsageReads {
         rs.getString("model_served"),
         rs.getString("endpoint"),
         rs.getBoolean("stream"),
-        new TokenUsage(rs.getLong("input_tokens"), rs.getLong("cache_read_tokens"), rs.getLong("cache_write_5m_tokens"),
-            rs.getLong("cache_write_1h_tokens"), rs.getLong("audio_input_tokens"), rs.getLong("image_input_tokens"),
-            rs.getLong("output_tokens"), rs.getLong("reasoning_tokens"), rs.getLong("audio_output_tokens")),
+        tokenUsage(rs),
         rs.getLong("cost_nanos"),
         rs.getInt("status"),
         Optional.ofNullable(rs.getString("error_class")),
@@ -234,5 +236,12 @@ final class JdbcUsageReads {
         throw new InvalidRequestException("cursor", "cursor: '" + text + "' (expected: a next_cursor value from a previous page)");
       }
     }
+  }
+
+  /** The row's {@link #TOKEN_COLUMNS}. */
+  static TokenUsage tokenUsage(ResultSet rs) throws SQLException {
+    return new TokenUsage(rs.getLong("input_tokens"), rs.getLong("cache_read_tokens"), rs.getLong("cache_write_5m_tokens"),
+        rs.getLong("cache_write_1h_tokens"), rs.getLong("audio_input_tokens"), rs.getLong("image_input_tokens"),
+        rs.getLong("output_tokens"), rs.getLong("reasoning_tokens"), rs.getLong("audio_output_tokens"));
   }
 }
