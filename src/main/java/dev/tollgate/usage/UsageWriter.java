@@ -452,7 +452,7 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
         } catch (RuntimeException e) {
           failure = e;
           // a data error: the store is up and refused some records; the rest is stored, those are dead-lettered
-          deadLetteredNow = dataError(e) ? settle(batch, batch.size() - liveInBatch) : -1;
+          deadLetteredNow = dataError(e) ? settle(batch, batch.size() - liveInBatch, e) : -1;
         }
         if (deadLetteredNow < 0) {
           if (storeHealthy) {
@@ -511,12 +511,13 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
    * store went down meanwhile) stops the bisection: the batch is retried later, idempotently.
    *
    * @param liveFrom records from this index on were recorded by this run (before it: replayed)
+   * @param error the batch's own failure: the batch is split at once, not written whole a second time
    * @return how many live records went to the dead-letter file, or -1 when the batch is to be retried
    */
-  private int settle(List<UsageRecord> batch, int liveFrom) {
+  private int settle(List<UsageRecord> batch, int liveFrom, RuntimeException error) {
     List<Refused> refused = new ArrayList<>();
     try {
-      settle(batch, 0, refused);
+      split(batch, 0, refused, error);
     } catch (StoreDown e) {
       return -1;
     }
@@ -536,15 +537,19 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
   private void settle(List<UsageRecord> part, int offset, List<Refused> refused) {
     try {
       store.appendIfAbsent(part);
-      return;
     } catch (RuntimeException e) {
       if (!dataError(e)) {
         throw new StoreDown();
       }
-      if (part.size() == 1) {
-        refused.add(new Refused(offset, part.getFirst(), e));
-        return;
-      }
+      split(part, offset, refused, e);
+    }
+  }
+
+  /** {@code part} failed with the data error {@code e}: a single record is refused, more are settled by halves. */
+  private void split(List<UsageRecord> part, int offset, List<Refused> refused, RuntimeException e) {
+    if (part.size() == 1) {
+      refused.add(new Refused(offset, part.getFirst(), e));
+      return;
     }
     int mid = part.size() / 2;
     settle(part.subList(0, mid), offset, refused);
