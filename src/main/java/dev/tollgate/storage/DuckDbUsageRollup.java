@@ -26,7 +26,8 @@ public final class DuckDbUsageRollup {
   static final List<String> DIMS = List.of("", "model", "model_requested", "provider", "key", "status", "deployment",
       "endpoint", "tags");
   static final int MEASURES = 17;
-  private static final String MEASURE_COLUMNS = "requests, attempts, errors, fallbacks, cache_hits, cost_nanos, saved_nanos, "
+  /** The measure columns of usage_hourly and usage_user_daily, in table order (PostgresUsageRollup uses them too). */
+  static final String MEASURE_COLUMNS = "requests, attempts, errors, fallbacks, cache_hits, cost_nanos, saved_nanos, "
       + "input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, audio_input_tokens, "
       + "image_input_tokens, output_tokens, reasoning_tokens, audio_output_tokens, latency_ms";
   private static final long HOUR_MICROS = 3_600_000_000L;

@@ -25,11 +25,7 @@ public final class PostgresUsageRollup {
   static final String TTFT_MILLIS = "(div((extract(epoch FROM first_token_at) * 1000000)::bigint, 1000)"
       + " - div((extract(epoch FROM started_at) * 1000000)::bigint, 1000))";
 
-  private static final String MEASURES = "requests, attempts, errors, fallbacks, cache_hits, cost_nanos, saved_nanos, "
-      + "input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, audio_input_tokens, "
-      + "image_input_tokens, output_tokens, reasoning_tokens, audio_output_tokens, latency_ms";
-
-  /** The seventeen measures of a group of ledger rows, in MEASURES order. */
+  /** The seventeen measures of a group of ledger rows, in DuckDbUsageRollup.MEASURE_COLUMNS order. */
   private static final String AGGREGATES = "count(*) FILTER (WHERE attempt <= 1), count(*), count(*) FILTER (WHERE status >= 400), "
       + "count(*) FILTER (WHERE " + hasFlag(UsageFlag.FALLBACK_USED) + "), count(*) FILTER (WHERE " + hasFlag(UsageFlag.CACHE_HIT) + "), "
       + "sum(cost_nanos)::BIGINT, sum(saved_nanos)::BIGINT, sum(input_tokens)::BIGINT, sum(cache_read_tokens)::BIGINT, "
@@ -55,13 +51,13 @@ public final class PostgresUsageRollup {
       // the inserted rows with their UTC hour and '' for a missing org or project (rollup keys cannot be NULL)
       + "r AS (SELECT date_trunc('hour', started_at, 'UTC') AS hour, coalesce(org_id, '') AS org,"
       + " coalesce(project_id, '') AS project, tags::text AS tag_list, ins.* FROM ins), "
-      + "hourly AS (INSERT INTO usage_hourly (hour, dim, value, org_id, project_id, " + MEASURES + ")"
-      + " SELECT hour, " + DIMENSION_OF_GROUPING + ", " + VALUE_OF_GROUPING + ", org, project, " + MEASURES
+      + "hourly AS (INSERT INTO usage_hourly (hour, dim, value, org_id, project_id, " + DuckDbUsageRollup.MEASURE_COLUMNS + ")"
+      + " SELECT hour, " + DIMENSION_OF_GROUPING + ", " + VALUE_OF_GROUPING + ", org, project, " + DuckDbUsageRollup.MEASURE_COLUMNS
       + " FROM (SELECT hour, org, project, " + BREAKDOWN + ", GROUPING(" + BREAKDOWN + ") AS gid, " + named(AGGREGATES)
       + " FROM r GROUP BY hour, org, project, GROUPING SETS ((), (model_served), (model_requested), (provider), (key_id),"
       + " (status), (deployment), (endpoint), (tag_list))) g ORDER BY 2, 1, 4, 5, 3"
       + " ON CONFLICT (dim, hour, org_id, project_id, value) DO UPDATE SET " + addExcluded("usage_hourly") + "), "
-      + "users AS (INSERT INTO usage_user_daily (day, dim, value, org_id, project_id, " + MEASURES + ")"
+      + "users AS (INSERT INTO usage_user_daily (day, dim, value, org_id, project_id, " + DuckDbUsageRollup.MEASURE_COLUMNS + ")"
       + " SELECT date_trunc('day', hour, 'UTC'), 'user', coalesce(user_id, ''), org, project, " + AGGREGATES
       + " FROM r GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 4, 5, 3"
       + " ON CONFLICT (day, org_id, project_id, dim, value) DO UPDATE SET " + addExcluded("usage_user_daily") + "), "
@@ -116,7 +112,7 @@ public final class PostgresUsageRollup {
   /** The aggregates, each named after its measure column. */
   private static String named(String aggregates) {
     String[] exprs = aggregates.split(", (?=count|sum)");
-    String[] names = MEASURES.split(", ");
+    String[] names = DuckDbUsageRollup.MEASURE_COLUMNS.split(", ");
     if (exprs.length != names.length) {
       throw new IllegalStateException(exprs.length + " aggregates for " + names.length + " measures");
     }
@@ -130,7 +126,7 @@ public final class PostgresUsageRollup {
   /** {@code m = table.m + excluded.m} for every measure. */
   private static String addExcluded(String table) {
     StringBuilder b = new StringBuilder();
-    for (String m : MEASURES.split(", ")) {
+    for (String m : DuckDbUsageRollup.MEASURE_COLUMNS.split(", ")) {
       b.append(b.isEmpty() ? "" : ", ").append(m).append(" = ").append(table).append('.').append(m).append(" + excluded.").append(m);
     }
     return b.toString();
