@@ -168,11 +168,7 @@ public final class DuckDbUsageStore implements UsageStore {
         }
         a.appendEpochMicros(Jdbc.micros(r.endedAt()))
             .append(r.keyId());
-        if (r.userId().isPresent()) {
-          a.append(r.userId().get());
-        } else {
-          a.appendNull();
-        }
+        appendOptional(a, r.userId());
         if (!r.tags().equals(lastTags)) { // consecutive records mostly carry the same tags
           lastTags = r.tags();
           lastTagsJson = tagsJson(lastTags);
@@ -194,18 +190,10 @@ public final class DuckDbUsageStore implements UsageStore {
             .append(u.audioOutputTokens())
             .append(r.costNanos())
             .append(r.status());
-        if (r.errorClass().isPresent()) {
-          a.append(r.errorClass().get());
-        } else {
-          a.appendNull();
-        }
+        appendOptional(a, r.errorClass());
         a.append(flagsText(r.flags()))
             .append(r.latencyMillis());
-        if (r.priceVersion().isPresent()) {
-          a.append(r.priceVersion().get());
-        } else {
-          a.appendNull();
-        }
+        appendOptional(a, r.priceVersion());
         if (r.costBreakdown().isEmpty()) {
           a.appendNull();
         } else {
