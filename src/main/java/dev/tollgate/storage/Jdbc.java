@@ -22,7 +22,8 @@ final class Jdbc {
   private Jdbc() {}
 
   static long micros(Instant t) {
-    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000); // truncates, like MICROS.between
+    // floors to the microsecond: the same as ChronoUnit.MICROS.between(EPOCH, t), which truncates, from 1970 on
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
   }
 
   static Instant fromMicros(long micros) {
