@@ -18,19 +18,14 @@ public final class DuckDbKeyStore extends JdbcKeyStore {
   /** Delete and insert in one transaction: every column is replaced. */
   @Override
   public void upsertMaster(ApiKey master) {
-    try (Connection c = connection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement del = c.prepareStatement("DELETE FROM api_keys WHERE id = ?");
-           PreparedStatement ins = c.prepareStatement(insert)) {
+    try (Connection c = connection(); PreparedStatement del = c.prepareStatement("DELETE FROM api_keys WHERE id = ?");
+         PreparedStatement ins = c.prepareStatement(insert)) {
+      Jdbc.inTransaction(c, () -> {
         del.setString(1, master.id());
         del.executeUpdate();
         bind(ins, master);
-        ins.executeUpdate();
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      }
+        return ins.executeUpdate();
+      });
     } catch (SQLException e) {
       throw new StoreException("cannot store the master key: " + e.getMessage(), e);
     }
@@ -42,19 +37,15 @@ public final class DuckDbKeyStore extends JdbcKeyStore {
     if (lastUsed.isEmpty()) {
       return;
     }
-    try (Connection c = connection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET last_used_at = ? WHERE id = ?")) {
+    try (Connection c = connection(); PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET last_used_at = ? WHERE id = ?")) {
+      Jdbc.inTransaction(c, () -> {
         for (Map.Entry<String, Instant> e : lastUsed.entrySet()) {
           time.set(ps, 1, e.getValue());
           ps.setString(2, e.getKey());
           ps.executeUpdate();
         }
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      }
+        return null;
+      });
     } catch (SQLException e) {
       throw new StoreException("cannot record last-used times of " + lastUsed.size() + " keys: " + e.getMessage(), e);
     }

@@ -31,15 +31,7 @@ public final class DuckDbTenancyStore implements TenancyStore {
 
   private <T> T tx(String what, Work<T> work) {
     try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      try {
-        T out = work.run(c);
-        c.commit();
-        return out;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
+      return Jdbc.inTransaction(c, () -> work.run(c));
     } catch (SQLException e) {
       throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
     }

@@ -3,6 +3,7 @@ package dev.tollgate.storage;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.tollgate.common.Json;
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,6 +21,35 @@ final class Jdbc {
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
   private Jdbc() {}
+
+  /** Work inside {@link #inTransaction}. */
+  @FunctionalInterface
+  interface SqlWork<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} on {@code c} as one transaction: commits, or rolls back and rethrows what failed. {@code c}
+   * is left in auto-commit, as a pooled connection has to go back. On DuckDB the transaction begins at the first
+   * statement: work that starts with an Appender begins it with a statement itself (see DuckDbUsageStore).
+   */
+  static <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      T out = work.run();
+      c.commit();
+      return out;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
 
   static long micros(Instant t) {
     // floors to the microsecond: the same as ChronoUnit.MICROS.between(EPOCH, t), which truncates, from 1970 on

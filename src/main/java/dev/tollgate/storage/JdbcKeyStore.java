@@ -87,22 +87,16 @@ abstract class JdbcKeyStore implements KeyStore {
   /** One transaction: the old key's new state and its successor, both or neither. */
   @Override
   public final void rotate(ApiKey replaced, ApiKey successor) {
-    try (Connection c = connection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement up = c.prepareStatement(update); PreparedStatement ins = c.prepareStatement(insert)) {
+    try (Connection c = connection(); PreparedStatement up = c.prepareStatement(update);
+         PreparedStatement ins = c.prepareStatement(insert)) {
+      Jdbc.inTransaction(c, () -> {
         bindUpdate(up, replaced);
         if (up.executeUpdate() != 1) {
           throw new SQLException("no key " + replaced.id());
         }
         bind(ins, successor);
-        ins.executeUpdate();
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true); // a pooled connection goes back as it came
-      }
+        return ins.executeUpdate();
+      });
     } catch (SQLException e) {
       throw new StoreException("cannot rotate key " + replaced.id() + ": " + e.getMessage(), e);
     }

@@ -98,9 +98,8 @@ final class JdbcUsageReads {
   long export(UsageQuery filters, Consumer<UsageRecord> sink) {
     List<Object> args = new ArrayList<>();
     String sql = "SELECT " + COLUMNS + " FROM usage WHERE " + where(filters, args) + " ORDER BY started_at, request_id, attempt";
-    try (Connection c = connections.get()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement(sql)) {
+      return Jdbc.inTransaction(c, () -> {
         ps.setFetchSize(1_000);
         bindAll(ps, args);
         long n = 0;
@@ -110,14 +109,8 @@ final class JdbcUsageReads {
             n++;
           }
         }
-        c.commit();
         return n;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true); // a pooled connection goes back as it came
-      }
+      });
     } catch (SQLException e) {
       throw new StoreException("cannot export usage: " + e.getMessage(), e);
     }

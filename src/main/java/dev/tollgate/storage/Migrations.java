@@ -100,24 +100,20 @@ final class Migrations {
         }
         continue;
       }
-      c.setAutoCommit(false);
-      try (Statement st = c.createStatement()) {
-        for (String stmt : statements(s.sql())) {
-          st.execute(stmt);
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO schema_version (version, name, checksum) VALUES (?, ?, ?)")) {
+      try (Statement st = c.createStatement();
+           PreparedStatement ps = c.prepareStatement("INSERT INTO schema_version (version, name, checksum) VALUES (?, ?, ?)")) {
+        Jdbc.inTransaction(c, () -> {
+          for (String stmt : statements(s.sql())) {
+            st.execute(stmt);
+          }
           ps.setInt(1, s.version());
           ps.setString(2, s.name());
           ps.setString(3, s.checksum());
-          ps.executeUpdate();
-        }
-        c.commit();
+          return ps.executeUpdate();
+        });
         log.info("applied migration {}", s.name());
       } catch (SQLException e) {
-        c.rollback();
         throw new StoreException("migration " + s.name() + " failed: " + e.getMessage(), e);
-      } finally {
-        c.setAutoCommit(true);
       }
     }
   }

@@ -45,17 +45,7 @@ public final class PostgresTenancyStore implements TenancyStore {
   /** Runs {@code work} in one transaction; a unique violation becomes a {@link ConflictException} saying {@code conflict}. */
   private <T> T tx(String what, Optional<String> conflict, Work<T> work) {
     try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      try {
-        T out = work.run(c);
-        c.commit();
-        return out;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
+      return Jdbc.inTransaction(c, () -> work.run(c));
     } catch (SQLException e) {
       if (UNIQUE_VIOLATION.equals(e.getSQLState()) && conflict.isPresent()) {
         throw new ConflictException(conflict.get());

@@ -81,9 +81,8 @@ public final class PostgresUsageRollup {
    * ledger loaded around the store, such as the benchmark's.
    */
   public static void rebuild(PostgresDatabase db) {
-    try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      try (Statement st = c.createStatement()) {
+    try (Connection c = db.connection(); Statement st = c.createStatement()) {
+      Jdbc.inTransaction(c, () -> {
         st.execute("DROP TABLE " + String.join(", ", DuckDbUsageRollup.REBUILT));
         for (Migrations.Script script : Migrations.forPostgres().scripts()) {
           if (script.version() >= 31 && script.version() <= 33) {
@@ -92,13 +91,8 @@ public final class PostgresUsageRollup {
             }
           }
         }
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
+        return null;
+      });
     } catch (SQLException e) {
       throw new StoreException("cannot rebuild the usage rollups: " + e.getMessage(), e);
     }
