@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * vert.x HTTP client, and nothing else. Flags add one piece of gateway-like work at a time, to attribute
  * Tollgate's cost (see bench/README.md): -Dweb=true (vertx-web Router + BodyHandler), -Djson=true (parse and
  * re-serialise the request with Jackson), -Didle=true (per-request idle timeouts), -Drespjson=true (parse the
- * upstream reply), -Dpool=default|lockfree|none (Jackson's buffer recycler pool).
+ * upstream reply), -Dpool=default|lockfree|none (Jackson's buffer recycler pool), -Dtransport=native|io_uring|nio.
  */
 public class VertxFloor {
   static final ObjectMapper M = mapper();
@@ -27,7 +27,12 @@ public class VertxFloor {
   }
   public static void main(String[] a) throws Exception {
     boolean web = Boolean.getBoolean("web"), json = Boolean.getBoolean("json"), idle = Boolean.getBoolean("idle"), resp = Boolean.getBoolean("respjson");
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true);
+    Vertx vertx = switch (System.getProperty("transport", "native")) {
+      case "io_uring" -> Vertx.builder().with(options).withTransport(io.vertx.core.transport.Transport.IO_URING).build();
+      case "nio" -> Vertx.builder().with(options).withTransport(io.vertx.core.transport.Transport.NIO).build();
+      default -> Vertx.vertx(options);
+    };
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(512));
     java.util.function.BiConsumer<HttpServerRequest, Buffer> handle = (req, body) -> {
       Buffer out = body;
@@ -56,6 +61,6 @@ public class VertxFloor {
       server.requestHandler(req -> req.body().onSuccess(b -> handle.accept(req, b)));
     }
     server.listen(Integer.getInteger("port", 4199), "127.0.0.1").await();
-    System.out.println("vertx floor ready, native transport " + vertx.isNativeTransportEnabled() + ", web=" + web + " json=" + json + " idle=" + idle + " respjson=" + resp);
+    System.out.println("vertx floor ready, transport " + ((io.vertx.core.internal.VertxInternal) vertx).transport().getClass().getSimpleName() + ", web=" + web + " json=" + json + " idle=" + idle + " respjson=" + resp);
   }
 }

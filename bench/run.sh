@@ -535,7 +535,7 @@ ELAPSED=$(( $(date +%s) - T_START ))
   echo "- **Load generator, mock upstream, proxy and gateway all share these $NPROC cores.** Pinning: $PIN_DESC."
   echo "- Background load before the run: $BACKGROUND"
   if [ -n "$BG_WARN" ]; then echo "- $BG_WARN"; fi
-  echo "- Tollgate $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?') ($SUT_N event loop(s), $(sed -n 's/.*-XX:+Use\([A-Za-z0-9]*GC\).*/\1/p' "$root/tollgate" | head -n1), DuckDB ledger); nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') ($SUT_N worker(s) as proxy, 1 as mock); wrk 4.1; JDK $("$JAVA" -version 2>&1 | head -n1 | awk -F'"' '{print $2}')"
+  echo "- Tollgate $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?') ($SUT_N event loop(s), $(sed -n 's/.* \([a-z_]*\) transport,.*/\1/p' "$TMP/tollgate.log" | head -n1) transport, $(sed -n 's/.*-XX:+Use\([A-Za-z0-9]*GC\).*/\1/p' "$root/tollgate" | head -n1), DuckDB ledger); nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') ($SUT_N worker(s) as proxy, 1 as mock); wrk 4.1; JDK $("$JAVA" -version 2>&1 | head -n1 | awk -F'"' '{print $2}')"
   echo "- Request: POST /v1/chat/completions, $(wc -c < bench/request.json)-byte JSON body, Bearer auth; response $(wc -c < bench/mock/chat-completion.json) bytes with usage. SSE: $(grep -c '^data:' bench/mock/chat-stream.sse) events, $(wc -c < bench/mock/chat-stream.sse) bytes."
   echo "- Throughput: wrk -t$WRK_THREADS -c$WRK_CONNS -d${DURATION}s after a ${WARMUP}s warm-up in $WARMUP_ROUNDS wrk run(s). Latency: bench/FixedRate.java, $RATE req/s open loop for ${DURATION}s over $RATE_CONNS keep-alive connections, measured from the intended send time. SSE: $TTFB_COUNT sequential streaming requests on one connection, time to first body byte."
   echo "- Run took ${ELAPSED}s."

@@ -46,7 +46,7 @@ public final class ConfigLoader {
 
   /** Every scalar key that an environment variable can set: {@code server.port} is {@code TOLLGATE_SERVER_PORT}. */
   public static final List<String> ENV_KEYS = List.of(
-      "server.host", "server.port", "server.body-limit", "server.event-loops",
+      "server.host", "server.port", "server.body-limit", "server.event-loops", "server.transport",
       "store.url", "auth.master-key", "auth.session-ttl", "auth.key-rotation-grace", "auth.password-memory-kib",
       "auth.password-iterations", "auth.last-used-flush-interval",
       "auth.login-attempts-per-minute", "auth.login-attempts-per-minute-per-address", "mock.latency", "mock.chunk-delay",
@@ -55,7 +55,7 @@ public final class ConfigLoader {
       "log.format", "log.level", "log.access", "redis.url");
 
   private static final Map<String, Set<String>> SECTIONS = Map.ofEntries(
-      Map.entry("server", Set.of("host", "port", "body-limit", "event-loops")),
+      Map.entry("server", Set.of("host", "port", "body-limit", "event-loops", "transport")),
       Map.entry("store", Set.of("url")),
       Map.entry("auth", Set.of("master-key", "session-ttl", "key-rotation-grace", "password-memory-kib",
           "password-iterations", "last-used-flush-interval", "login-attempts-per-minute",
@@ -140,7 +140,8 @@ public final class ConfigLoader {
             server.string("host", d.server().host()),
             server.integer("port", d.server().port()),
             server.size("body-limit", d.server().bodyLimitBytes()),
-            server.integer("event-loops", d.server().eventLoops())),
+            server.integer("event-loops", d.server().eventLoops()),
+            server.string("transport", d.server().transport())),
         new TollgateConfig.StoreConfig(store.string("url", d.store().url())),
         new TollgateConfig.AuthConfig(auth.optionalString("master-key"),
             auth.duration("session-ttl", d.auth().sessionTtl()),

@@ -181,8 +181,19 @@ public record TollgateConfig(
     return new TollgateConfig(server, store, auth, mock, usage, upstream, log, models, pricing, routing, cache, budgets, alerts, redis, analytics);
   }
 
-  /** {@code server.*}: where the gateway listens. */
-  public record ServerConfig(String host, int port, long bodyLimitBytes, int eventLoops) {
+  /**
+   * {@code server.*}: where the gateway listens.
+   *
+   * @param transport the network transport: {@code auto} (io_uring where the kernel allows it, else epoll, else
+   *     Java NIO), or one of {@code io-uring}, {@code epoll}, {@code nio}, which must then be available
+   */
+  public record ServerConfig(String host, int port, long bodyLimitBytes, int eventLoops, String transport) {
+    public static final Set<String> TRANSPORTS = Set.of("auto", "io-uring", "epoll", "nio");
+
+    public ServerConfig(String host, int port, long bodyLimitBytes, int eventLoops) {
+      this(host, port, bodyLimitBytes, eventLoops, "auto");
+    }
+
     public ServerConfig {
       requireNonNull(host, "server.host");
       if (host.isBlank()) {
@@ -197,6 +208,9 @@ public record TollgateConfig(
       if (eventLoops < 1 || eventLoops > 256) {
         throw new ConfigException("server.event-loops", eventLoops, "1..256");
       }
+      if (!TRANSPORTS.contains(transport)) {
+        throw new ConfigException("server.transport", transport, "one of auto, io-uring, epoll, nio");
+      }
     }
 
     public static ServerConfig ofDefaults() {
@@ -204,11 +218,15 @@ public record TollgateConfig(
     }
 
     public ServerConfig withPort(int port) {
-      return new ServerConfig(host, port, bodyLimitBytes, eventLoops);
+      return new ServerConfig(host, port, bodyLimitBytes, eventLoops, transport);
     }
 
     public ServerConfig withBodyLimitBytes(long bodyLimitBytes) {
-      return new ServerConfig(host, port, bodyLimitBytes, eventLoops);
+      return new ServerConfig(host, port, bodyLimitBytes, eventLoops, transport);
+    }
+
+    public ServerConfig withTransport(String transport) {
+      return new ServerConfig(host, port, bodyLimitBytes, eventLoops, transport);
     }
   }
 

@@ -55,6 +55,7 @@ class ConfigLoaderTest {
           port: 5000
           body-limit: 16KiB
           event-loops: 3
+          transport: epoll
         store:
           url: jdbc:duckdb:/var/lib/tollgate/ledger.duckdb
         mock:
@@ -69,7 +70,7 @@ class ConfigLoaderTest {
           level: debug
         """);
 
-    assertThat(config.server()).isEqualTo(new TollgateConfig.ServerConfig("0.0.0.0", 5000, 16 * 1024, 3));
+    assertThat(config.server()).isEqualTo(new TollgateConfig.ServerConfig("0.0.0.0", 5000, 16 * 1024, 3, "epoll"));
     assertThat(config.store().url()).isEqualTo("jdbc:duckdb:/var/lib/tollgate/ledger.duckdb");
     assertThat(config.mock()).isEqualTo(new TollgateConfig.MockConfig(Duration.ofMillis(250), Duration.ofSeconds(2)));
     assertThat(config.usage()).isEqualTo(new TollgateConfig.UsageConfig(1024, 100, Duration.ofMinutes(1)));
@@ -85,6 +86,18 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> load("usage:\n  queue-capacity: 2048\n  batch-size: 4096\n"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("usage.batch-size");
+  }
+
+  @Test
+  void serverTransport_defaultsToAuto_andAnUnknownOneNamesTheChoices() {
+    assertThat(load("").server().transport()).isEqualTo("auto");
+    env.put("TOLLGATE_SERVER_TRANSPORT", "nio");
+    assertThat(load("server:\n  transport: epoll\n").server().transport()).isEqualTo("nio");
+    env.clear();
+
+    assertThatThrownBy(() -> load("server:\n  transport: uring\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("server.transport").hasMessageContaining("uring").hasMessageContaining("auto, io-uring, epoll, nio");
   }
 
   @Test

@@ -70,6 +70,7 @@ public final class TestGateway implements AutoCloseable {
     private MockConfig mock = MockConfig.ofDefaults();
     private Clock clock = Clock.systemUTC();
     private int eventLoops = 1;
+    private String transport = "auto";
     private UpstreamConfig upstream = UpstreamConfig.ofDefaults();
     private RoutingConfig routing = RoutingConfig.ofDefaults();
     private CacheConfig cache = CacheConfig.ofDefaults();
@@ -184,13 +185,18 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    public Builder transport(String transport) {
+      this.transport = transport;
+      return this;
+    }
+
     public TestGateway start() {
       TollgateConfig defaults = TollgateConfig.ofDefaults();
       ServerConfig server = defaults.server().withPort(0).withBodyLimitBytes(bodyLimitBytes);
       List<ModelConfig> models = new ArrayList<>(defaults.models());
       models.addAll(extraModels);
       TollgateConfig config = new TollgateConfig(
-          new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops),
+          new ServerConfig(server.host(), server.port(), server.bodyLimitBytes(), eventLoops, transport),
           store.orElseGet(() -> StoreConfig.duckDbFile(dataDir.resolve("tollgate.duckdb"))),
           // tests log in far more often than people; LoginThrottleHttpTest sets small limits of its own
           auth.apply(new AuthConfig(Optional.of(MASTER_KEY)).withFastPasswordHashing().withLoginAttempts(10_000, 100_000)),
