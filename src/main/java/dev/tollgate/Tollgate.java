@@ -47,6 +47,7 @@ import dev.tollgate.gateway.Resilience;
 import dev.tollgate.pricing.Cost;
 import dev.tollgate.pricing.CostContext;
 import dev.tollgate.pricing.ServiceTier;
+import dev.tollgate.routing.DeploymentOverrides;
 import dev.tollgate.routing.DeploymentRoutes;
 import dev.tollgate.routing.Deployments;
 import dev.tollgate.routing.Sleeper;
@@ -142,7 +143,8 @@ public final class Tollgate implements AutoCloseable {
   /** Everything the routes need; shared by all verticles. */
   public record Services(TollgateConfig config, KeyService keys, ModelCatalog catalog, UsageStore usageStore,
                          UsageWriter usageWriter, Pricing pricing, EventBus events, Metrics metrics, Clock clock,
-                         AtomicBoolean started, Deployments deployments, ResponseCache responseCache, Admission admission,
+                         AtomicBoolean started, Deployments deployments, DeploymentOverrides deploymentOverrides,
+                         ResponseCache responseCache, Admission admission,
                          Function<Vertx, Sleeper> sleepers, TenancyService tenancy, Sessions sessions, AuditLog audit,
                          Budgets budgets, RateLimits rateLimits, Alerts alerts, Optional<Redis> redis, CostAnalytics analytics,
                          AnomalyStore anomalies) {}
@@ -275,6 +277,12 @@ public final class Tollgate implements AutoCloseable {
     Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated, alerts, budgets, redis, invalidation);
     Deployments deployments = new Deployments(config.models(), config.routing(), clock, m -> referencePrice(pricing, m, clock),
         Optional.of(metrics.registry()), events);
+    DeploymentOverrides deploymentOverrides = new DeploymentOverrides(db.deploymentOverrides(), deployments, clock);
+    invalidation.ifPresent(inv -> {
+      inv.subscribe("deployment", id -> deploymentOverrides.reload());
+      deploymentOverrides.onChange(id -> inv.publish("deployment", id));
+    });
+    deploymentOverrides.reload(); // after subscribing: a change made meanwhile on another replica is read here
     ResponseCache cache = !config.cache().enabled() ? ResponseCache.NONE
         : redis.<ResponseCache>map(r -> new RedisResponseCache(r, config.cache().ttl(), config.cache().maxBytes(),
             config.cache().maxEntryBytes(), clock)).orElseGet(() -> new CaffeineResponseCache(config.cache(), clock));
@@ -287,7 +295,7 @@ public final class Tollgate implements AutoCloseable {
     AnomalyStore anomalies = db.anomalies();
     tollgate.anomalyDetector = new AnomalyDetector(analyticsStore, anomalies, events, config.analytics(), clock).start();
     Services services = new Services(config, keys, catalog, usageStore, writer, pricing, events, metrics,
-        clock, tollgate.started, deployments, cache, admission, sleepers, tenancy, sessions, audit, budgets, rateLimits, alerts,
+        clock, tollgate.started, deployments, deploymentOverrides, cache, admission, sleepers, tenancy, sessions, audit, budgets, rateLimits, alerts,
         redis, new CostAnalytics(analyticsStore, clock), anomalies);
     tollgate.services = services;
     try {
@@ -438,7 +446,7 @@ public final class Tollgate implements AutoCloseable {
     new UsageRoutes(s.usageStore(), (scope, p) -> s.tenancy().project(p).filter(x -> s.tenancy().visible(scope, x)).isPresent())
         .register(router);
     new PriceRoutes(s.pricing(), s.config().models(), s.audit(), s.clock()).register(router);
-    new DeploymentRoutes(s.deployments(), s.audit()).register(router);
+    new DeploymentRoutes(s.deployments(), s.deploymentOverrides(), s.audit()).register(router);
     Ownership ownership = ownership(s);
     new BudgetRoutes(s.budgets(), ownership, s.audit(), s.clock()).register(router);
     new RateLimitRoutes(s.rateLimits(), ownership, s.audit(), s.clock()).register(router);

@@ -19,11 +19,12 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * {@code GET /api/v1/deployments}, {@code PATCH /api/v1/deployments/{model}/{id}} (enable, disable, weight;
- * runtime only: a restart returns to the configuration) and {@code GET /api/v1/providers/health} (breaker
+ * {@code GET /api/v1/deployments}, {@code PATCH /api/v1/deployments/{model}/{id}} (enable, disable, weight; stored,
+ * so they outlive a restart and reach every replica: DeploymentOverrides) and {@code GET /api/v1/providers/health} (breaker
  * states, recent error rates, latency EWMA, requests in flight). Deployments are gateway-wide, so changes
  * need a global admin scope. Never shows a credential.
  */
@@ -31,10 +32,12 @@ public final class DeploymentRoutes {
   private static final Set<String> PATCH_KEYS = Set.of("enabled", "weight");
 
   private final Deployments deployments;
+  private final DeploymentOverrides overrides;
   private final Audit audit;
 
-  public DeploymentRoutes(Deployments deployments, Audit audit) {
+  public DeploymentRoutes(Deployments deployments, DeploymentOverrides overrides, Audit audit) {
     this.deployments = requireNonNull(deployments, "deployments");
+    this.overrides = requireNonNull(overrides, "overrides");
     this.audit = requireNonNull(audit, "audit");
   }
 
@@ -83,16 +86,14 @@ public final class DeploymentRoutes {
     if (enabled == null && weight == null) {
       throw new InvalidRequestException(null, "body: {} (expected: enabled and/or weight)");
     }
-    ObjectNode before = view(d);
-    if (weight != null) {
-      d.weight(weight.asInt());
-    }
-    if (enabled != null) {
-      d.enabled(enabled.asBoolean());
-    }
-    ObjectNode after = view(d);
-    audit.record(ctx, "deployment.update", "deployment", d.qualifiedId(), Optional.of(before), Optional.of(after));
-    Web.json(ctx, 200, after);
+    Web.blocking(ctx, 200, () -> {
+      ObjectNode before = view(d);
+      overrides.change(d, enabled == null ? Optional.empty() : Optional.of(enabled.asBoolean()),
+          weight == null ? OptionalInt.empty() : OptionalInt.of(weight.asInt()));
+      ObjectNode after = view(d);
+      audit.record(ctx, "deployment.update", "deployment", d.qualifiedId(), Optional.of(before), Optional.of(after));
+      return after;
+    });
   }
 
   private void health(RoutingContext ctx) {

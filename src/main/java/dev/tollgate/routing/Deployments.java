@@ -84,11 +84,17 @@ public final class Deployments {
     retries.ifPresent(Counter::increment);
   }
 
-  /** Every configured deployment, by model, in configuration order. */
+  /** Every deployment: the configured ones by model in configuration order, then the {@code provider/*} routes met. */
   public List<Deployment> all() {
+    List<Deployment> out = configured();
+    out.addAll(dynamic.values());
+    return out;
+  }
+
+  /** The deployments the configuration names, by model in configuration order. */
+  public List<Deployment> configured() {
     List<Deployment> out = new ArrayList<>();
     byModel.values().forEach(out::addAll);
-    out.addAll(dynamic.values());
     return out;
   }
 

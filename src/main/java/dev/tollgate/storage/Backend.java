@@ -6,6 +6,7 @@ import dev.tollgate.analytics.AnomalyStore;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.budgets.BudgetStore;
 import dev.tollgate.ratelimit.RateLimitRuleStore;
+import dev.tollgate.routing.DeploymentOverrideStore;
 import dev.tollgate.tenancy.TenancyStore;
 import dev.tollgate.auth.KeyStore;
 import dev.tollgate.pricing.PriceOverrideStore;
@@ -23,6 +24,9 @@ public sealed interface Backend extends AutoCloseable permits Backend.Embedded, 
   UsageStore usage();
 
   PriceOverrideStore priceOverrides();
+
+  /** Runtime changes to configured deployments (enabled, weight). */
+  DeploymentOverrideStore deploymentOverrides();
 
   /** Orgs, projects, users, memberships, sessions and signing keys. */
   TenancyStore tenancy();
@@ -87,6 +91,11 @@ public sealed interface Backend extends AutoCloseable permits Backend.Embedded, 
     @Override
     public PriceOverrideStore priceOverrides() {
       return new DuckDbPriceOverrideStore(db);
+    }
+
+    @Override
+    public DeploymentOverrideStore deploymentOverrides() {
+      return new JdbcDeploymentOverrideStore(db::connection, SqlTime.DUCKDB);
     }
 
     @Override
@@ -167,6 +176,11 @@ public sealed interface Backend extends AutoCloseable permits Backend.Embedded, 
     @Override
     public PriceOverrideStore priceOverrides() {
       return new PostgresPriceOverrideStore(db);
+    }
+
+    @Override
+    public DeploymentOverrideStore deploymentOverrides() {
+      return new JdbcDeploymentOverrideStore(db::connection, SqlTime.POSTGRES);
     }
 
     @Override

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Two real {@code tollgate serve} processes, started at the same moment on one fresh PostgreSQL schema
  * and one Redis prefix, configured only by YAML: they migrate once between them, a key created on one is
  * usable on the other, a revocation on the other is enforced on the first, a price override added on one
- * prices the other's requests, and concurrent traffic split over both lands in the one ledger exactly once.
+ * prices the other's requests, a deployment disabled on one is disabled on the other, and concurrent traffic
+ * split over both lands in the one ledger exactly once.
  */
 @RequiresPostgres
 @RequiresRedis
@@ -104,6 +105,20 @@ class TwoReplicaProcessesTest {
             {"provider": "mock", "model": "mock-small", "effective-from": "2026-01-01", "input-per-million": "7.00", "output-per-million": "9.00"}""");
         assertThat(price.statusCode()).as(price.body()).isEqualTo(201);
         awaitTrue(() -> inputPerMillion(b).equals("7"), Duration.ofSeconds(15));
+
+        // a deployment disabled on one replica is disabled on the other, and enabled again from the other
+        JsonNode small = null;
+        for (JsonNode d : Json.MAPPER.readTree(get(a, "/api/v1/deployments").body()).path("data")) {
+          small = d.path("model").asText().equals("mock-small") ? d : small;
+        }
+        assertThat(small).isNotNull();
+        String deployment = "/api/v1/deployments/mock-small/" + small.path("id").asText();
+        HttpResponse<String> disabled = send(a, "PATCH", deployment, "{\"enabled\": false}");
+        assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
+        awaitTrue(() -> chat(b, MASTER).statusCode() == 503, Duration.ofSeconds(15));
+        HttpResponse<String> enabled = send(b, "PATCH", deployment, "{\"enabled\": true}");
+        assertThat(enabled.statusCode()).as(enabled.body()).isEqualTo(200);
+        awaitTrue(() -> chat(a, MASTER).statusCode() == 200, Duration.ofSeconds(15));
 
         // a user created on one replica logs in on the other; a logout on the first ends the session on both
         HttpResponse<String> user = post(a, "/api/v1/users", MASTER, """
@@ -321,10 +336,18 @@ class TwoReplicaProcessesTest {
   }
 
   private HttpResponse<String> post(TollgateProcess t, String path, String key, String body) {
+    return send(t, "POST", path, key, body);
+  }
+
+  private HttpResponse<String> send(TollgateProcess t, String method, String path, String body) {
+    return send(t, method, path, MASTER, body);
+  }
+
+  private HttpResponse<String> send(TollgateProcess t, String method, String path, String key, String body) {
     try {
       return http.send(HttpRequest.newBuilder(URI.create(t.baseUrl() + path)).timeout(Duration.ofSeconds(30))
           .header("authorization", "Bearer " + key).header("content-type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+          .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.audit.Audit;
 import dev.tollgate.auth.AdminScope;
 import dev.tollgate.config.ModelConfig;
+import dev.tollgate.config.TollgateConfig.StoreConfig;
+import dev.tollgate.storage.Backend;
+import dev.tollgate.storage.Database;
 import dev.tollgate.testing.MutableClock;
 import dev.tollgate.web.HttpRoutes;
 import io.vertx.core.Vertx;
@@ -16,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -24,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The deployments admin API on a real HTTP server, behind a stand-in for the admin guard that puts the scope
@@ -35,9 +40,13 @@ class DeploymentRoutesHttpTest {
 
   private final List<Recorded> audited = new CopyOnWriteArrayList<>();
   private final HttpClient client = HttpClient.newHttpClient();
+  @TempDir
+  Path dir;
   private Vertx vertx;
   private HttpServer server;
   private Deployments deployments;
+  private Database db;
+  private DeploymentOverrideStore store;
 
   @BeforeEach
   void start() throws Exception {
@@ -59,7 +68,9 @@ class DeploymentRoutesHttpTest {
       });
       ctx.next();
     });
-    new DeploymentRoutes(deployments, audit).register(router);
+    db = Database.open(StoreConfig.duckDbFile(dir.resolve("overrides.duckdb")).url());
+    store = new Backend.Embedded(db).deploymentOverrides();
+    new DeploymentRoutes(deployments, new DeploymentOverrides(store, deployments, new MutableClock()), audit).register(router);
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
   }
 
@@ -67,6 +78,7 @@ class DeploymentRoutesHttpTest {
   void stop() throws Exception {
     client.close();
     vertx.close().await(10, TimeUnit.SECONDS);
+    db.close();
   }
 
   private HttpResponse<String> send(String method, String path, String scope, String body) throws Exception {
@@ -94,7 +106,7 @@ class DeploymentRoutesHttpTest {
   }
 
   @Test
-  void patch_disablesAndReweights_atRuntime_andIsAudited() throws Exception {
+  void patch_disablesAndReweights_storesTheChange_andIsAudited() throws Exception {
     HttpResponse<String> resp = send("PATCH", "/api/v1/deployments/gpt/east", "global", "{\"enabled\":false,\"weight\":7}");
     assertThat(resp.statusCode()).isEqualTo(200);
     Deployment east = deployments.find("gpt", "east").orElseThrow();
@@ -108,6 +120,22 @@ class DeploymentRoutesHttpTest {
     assertThat(r.before().path("enabled").asBoolean()).isTrue();
     assertThat(r.after().path("enabled").asBoolean()).isFalse();
     assertThat(r.after().path("weight").asInt()).isEqualTo(7);
+    assertThat(store.all()).singleElement().satisfies(o -> {
+      assertThat(o.model() + "/" + o.id()).isEqualTo("gpt/east");
+      assertThat(o.enabled()).isFalse();
+      assertThat(o.weight()).isEqualTo(7);
+    });
+  }
+
+  @Test
+  void patch_backToTheConfiguration_removesTheStoredOverride() throws Exception {
+    assertThat(send("PATCH", "/api/v1/deployments/gpt/east", "global", "{\"weight\":9}").statusCode()).isEqualTo(200);
+    assertThat(store.all()).singleElement().extracting(DeploymentOverrideStore.StoredOverride::weight).isEqualTo(9);
+
+    HttpResponse<String> back = send("PATCH", "/api/v1/deployments/gpt/east", "global", "{\"weight\":3}");
+    assertThat(back.statusCode()).isEqualTo(200);
+    assertThat(MAPPER.readTree(back.body()).path("weight").asInt()).isEqualTo(MAPPER.readTree(back.body()).path("configured_weight").asInt());
+    assertThat(store.all()).isEmpty();
   }
 
   @Test
@@ -119,6 +147,7 @@ class DeploymentRoutesHttpTest {
     assertThat(readOnly.statusCode()).isEqualTo(403);
     assertThat(deployments.find("gpt", "east").orElseThrow().enabled()).isTrue();
     assertThat(audited).isEmpty();
+    assertThat(store.all()).isEmpty();
   }
 
   @Test

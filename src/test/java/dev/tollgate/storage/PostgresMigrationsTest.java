@@ -39,7 +39,7 @@ class PostgresMigrationsTest {
     assertThat(Migrations.forPostgres().scripts()).extracting(Migrations.Script::name)
         .containsExactly("V001__init.sql", "V002__price_overrides.sql", "V003__usage_price_version.sql", "V004__usage_attribution.sql",
             "V010__tenancy.sql", "V011__audit_log.sql", "V020__budgets_alerts.sql", "V030__spend_anomalies.sql",
-            "V031__usage_rollups.sql", "V032__usage_latency_daily.sql", "V033__usage_user_daily.sql");
+            "V031__usage_rollups.sql", "V032__usage_latency_daily.sql", "V033__usage_user_daily.sql", "V034__deployment_overrides.sql");
     assertThat(Migrations.forPostgres().scripts()).extracting(Migrations.Script::name)
         .as("every DuckDB migration has its PostgreSQL twin, same version and name")
         .containsExactlyElementsOf(Migrations.forDuckDb().scripts().stream().map(Migrations.Script::name).toList());
