@@ -30,7 +30,7 @@ heap_after_gc() { # "used | committed": MiB of heap in use right after a forced 
   "$JAVA_HOME/bin/jcmd" "$JPID" GC.run >/dev/null
   sleep 1
   "$JAVA_HOME/bin/jcmd" "$JPID" GC.heap_info | awk 'function mib(v) { sub(/,$/, "", v); if (v ~ /K$/) return v / 1024; if (v ~ /G$/) return v * 1024; return v + 0 }
-    /used/{for (i = 1; i <= NF; i++) { if ($i == "used") u = mib($(i + 1)); if ($i == "capacity" && $(i - 1) != "max") c = mib($(i + 1)) }
+    /used/{for (i = 1; i <= NF; i++) { if ($i == "used") u = mib($(i + 1)); if (($i == "capacity" && $(i - 1) != "max") || $i == "committed") c = mib($(i + 1)) }
       printf "%.0f | %.0f", u, c; exit}'
 }
 rss() { awk '/^VmRSS/{printf "%.0f", $2 / 1024}' "/proc/$JPID/status"; }
