@@ -357,7 +357,7 @@ public final class Tollgate implements AutoCloseable {
 
   /**
    * The network transport {@code server.transport} names. {@code auto} takes io_uring where the kernel offers it
-   * (one {@code io_uring_enter} per event-loop turn instead of a syscall per socket read and write: 25-40 % more
+   * (one {@code io_uring_enter} per event-loop turn instead of a syscall per socket read and write: 28-38 % more
    * requests per core in bench/VertxFloor.java), else epoll, else Java NIO. A transport asked for by name must be
    * there: the gateway refuses to start rather than run on another one.
    */
