@@ -192,6 +192,7 @@ public final class Tollgate implements AutoCloseable {
     requireNonNull(sleepers, "sleepers");
     requireNonNull(admissionOverride, "admissionOverride");
     requireNonNull(clock, "clock");
+    Transport transport = transport(config.server().transport()); // a missing one fails here, before anything opens
     Tokenizer.count("warm up the tokenizer before the first request");
     Backend db = Backend.open(config.store().url()); // jdbc:duckdb: embedded, jdbc:postgresql: cluster
     TenancyStore tenancyStore = db.tenancy();
@@ -273,7 +274,7 @@ public final class Tollgate implements AutoCloseable {
     ModelCatalog catalog = new ModelCatalog(config.models());
     Admission admission = admissionOverride.orElseGet(() -> new AdmissionControl(budgets, rateLimits, pricing, catalog, clock));
     Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops()))
-        .withTransport(transport(config.server().transport())).build();
+        .withTransport(transport).build();
     Tollgate tollgate = new Tollgate(config, vertx, db, keys, usageStore, writer, generated, alerts, budgets, redis, invalidation);
     Deployments deployments = new Deployments(config.models(), config.routing(), clock, m -> referencePrice(pricing, m, clock),
         Optional.of(metrics.registry()), events);

@@ -7,12 +7,22 @@ import dev.tollgate.config.ModelConfig;
 import dev.tollgate.testing.FakeUpstream;
 import dev.tollgate.testing.RequestIds;
 import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.TollgateProcess;
 import dev.tollgate.usage.UsageRecord;
 import io.vertx.core.transport.Transport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +77,47 @@ class TransportTest {
       assertThat(streamedRow.usage().inputTokens()).isEqualTo(7);
       assertThat(streamedRow.usage().outputTokens()).isEqualTo(3);
     }
+  }
+
+  /**
+   * A machine without io_uring or epoll, made here by a JVM that netty is told to use no native transport in
+   * ({@code JAVA_TOOL_OPTIONS}, read by the child JVM): {@code auto} serves on NIO, a named transport stops the start.
+   */
+  @Test
+  void withoutNativeTransports_autoServesOnNio_andANamedOneRefusesToStart() throws Exception {
+    Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", "-Dio.netty.transport.noNative=true",
+        "TOLLGATE_MASTER_KEY", "tg-master-transport-test-0123456789");
+    try (TollgateProcess auto = TollgateProcess.start(config("auto"), env)) {
+      assertThat(auto.output()).contains("nio transport");
+      HttpResponse<String> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(auto.baseUrl() + "/v1/chat/completions"))
+          .header("authorization", "Bearer tg-master-transport-test-0123456789").header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"mock-small\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+    }
+
+    Process named = TollgateProcess.launch(config("io-uring"), env);
+    String output;
+    try (InputStream out = named.getInputStream()) {
+      output = new String(out.readAllBytes(), StandardCharsets.UTF_8); // until the process exits
+    }
+    assertThat(named.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+    assertThat(named.exitValue()).as(output).isEqualTo(2);
+    assertThat(output).contains("cannot start: server.transport: 'io-uring'", "auto picks one", "io-uring is not:");
+  }
+
+  private Path config(String transport) throws IOException {
+    Path file = dir.resolve(transport + ".yaml");
+    Files.writeString(file, """
+        server:
+          port: %d
+          transport: %s
+        store:
+          url: "jdbc:duckdb:%s"
+        log:
+          level: info
+        """.formatted(TollgateProcess.freePort(), transport, dir.resolve(transport + ".duckdb")));
+    return file;
   }
 
   @Test

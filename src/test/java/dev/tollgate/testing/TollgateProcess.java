@@ -30,12 +30,7 @@ public final class TollgateProcess implements AutoCloseable {
 
   /** Starts {@code serve --config config} with {@code env} added, and waits (120 s at most) until it listens. */
   public static TollgateProcess start(Path config, Map<String, String> env) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(System.getProperty("tollgate.test.java", "java"),
-        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-        "-cp", System.getProperty("java.class.path"), "dev.tollgate.Main", "serve", "--config", config.toString())
-        .redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process process = pb.start();
+    Process process = launch(config, env);
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
     CountDownLatch ready = new CountDownLatch(1);
     String[] port = new String[1];
@@ -58,6 +53,16 @@ public final class TollgateProcess implements AutoCloseable {
       throw new AssertionError("tollgate serve did not become ready; output:\n" + String.join("\n", lines));
     }
     return new TollgateProcess(process, "http://127.0.0.1:" + port[0], lines);
+  }
+
+  /** Starts {@code serve --config config} with {@code env} added (stdout and stderr merged), without waiting. */
+  public static Process launch(Path config, Map<String, String> env) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(System.getProperty("tollgate.test.java", "java"),
+        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+        "-cp", System.getProperty("java.class.path"), "dev.tollgate.Main", "serve", "--config", config.toString())
+        .redirectErrorStream(true);
+    pb.environment().putAll(env);
+    return pb.start();
   }
 
   public String baseUrl() {
