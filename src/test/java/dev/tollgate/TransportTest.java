@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -84,12 +85,13 @@ class TransportTest {
    * ({@code JAVA_TOOL_OPTIONS}, read by the child JVM): {@code auto} serves on NIO, a named transport stops the start.
    */
   @Test
+  @Timeout(value = 240, unit = TimeUnit.SECONDS) // a regression that starts anyway would block the read below
   void withoutNativeTransports_autoServesOnNio_andANamedOneRefusesToStart() throws Exception {
     Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", "-Dio.netty.transport.noNative=true",
         "TOLLGATE_MASTER_KEY", "tg-master-transport-test-0123456789");
-    try (TollgateProcess auto = TollgateProcess.start(config("auto"), env)) {
+    try (TollgateProcess auto = TollgateProcess.start(config("auto"), env); HttpClient http = HttpClient.newHttpClient()) {
       assertThat(auto.output()).contains("nio transport");
-      HttpResponse<String> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(auto.baseUrl() + "/v1/chat/completions"))
+      HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(auto.baseUrl() + "/v1/chat/completions"))
           .header("authorization", "Bearer tg-master-transport-test-0123456789").header("content-type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"mock-small\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
           .build(), HttpResponse.BodyHandlers.ofString());
