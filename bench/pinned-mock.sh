@@ -1,6 +1,18 @@
-# Sourced by bench/profile.sh and bench/soak.sh (not run on its own): with OUT, PORT and MOCK_PORT set, writes
-# and starts the nginx mock upstream pinned to CPU 1 (its pid in the pids array, stopped by the EXIT trap), and
-# exports the environment bench/tollgate-bench.yaml reads, with any TOLLGATE_* of the caller's shell removed.
+# Sourced by bench/profile.sh and bench/soak.sh (not run on its own), from the repository root, with NAME set (the
+# results folder's prefix) and EXTRA_TOOLS (commands the caller needs besides nginx, wrk, taskset and curl):
+# exports JAVA_HOME (a JDK 25), sets PORT, MOCK_PORT and OUT (bench/results/NAME-<UTC time>, git-ignored), builds
+# the jar if it is missing, writes and starts the nginx mock upstream pinned to CPU 1 (its pid in the pids array,
+# stopped by the EXIT trap), and exports the environment bench/tollgate-bench.yaml reads, with any TOLLGATE_* of
+# the caller's shell removed.
+source bench/jdk.sh
+JAVA_HOME=$(find_jdk) || { echo "no JDK 25 found (set JAVA_HOME)" >&2; exit 1; }
+export JAVA_HOME
+for tool in nginx wrk taskset curl ${EXTRA_TOOLS:-}; do
+  command -v "$tool" >/dev/null || { echo "needs $tool (bench/run.sh installs nginx and wrk)" >&2; exit 1; }
+done
+PORT=4100; MOCK_PORT=18080
+OUT="bench/results/$NAME-$(date -u +%Y%m%dT%H%M%SZ)"
+[ -f target/tollgate.jar ] || ./mvnw -B -q -ntp -DskipTests package >&2
 mkdir -p "$OUT/mock/tmp"
 cat > "$OUT/mock/nginx.conf" <<NG
 worker_processes 1; daemon off; pid $PWD/$OUT/mock/nginx.pid; error_log $PWD/$OUT/mock/error.log warn;

@@ -10,20 +10,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WARM=${1:-60}; PROF=${2:-20}
-PORT=4100; MOCK_PORT=18080
-source bench/jdk.sh
-JAVA_HOME=$(find_jdk) || { echo "no JDK 25 found (set JAVA_HOME)" >&2; exit 1; }
-export JAVA_HOME
-for tool in nginx wrk taskset python3; do command -v "$tool" >/dev/null || { echo "needs $tool (bench/run.sh installs nginx and wrk)" >&2; exit 1; }; done
-OUT="bench/results/profile-$(date -u +%Y%m%dT%H%M%SZ)"; mkdir -p "$OUT/mock/tmp"
+NAME=profile EXTRA_TOOLS="python3 unzip"
+source bench/pinned-mock.sh
 AP_VERSION=4.2
 AP_JAR="$HOME/.m2/repository/tools/profiler/async-profiler/$AP_VERSION/async-profiler-$AP_VERSION.jar"
 [ -f "$AP_JAR" ] || ./mvnw -q -ntp dependency:get -Dartifact="tools.profiler:async-profiler:$AP_VERSION" >&2
 unzip -o -q "$AP_JAR" 'linux-x64/libasyncProfiler.so' -d "$OUT"
 AGENT="$PWD/$OUT/linux-x64/libasyncProfiler.so"
-[ -f target/tollgate.jar ] || ./mvnw -B -q -ntp -DskipTests package >&2
-
-source bench/pinned-mock.sh
 if [ -n "${FLOOR:-}" ]; then
   taskset -c 0 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseZGC \
     -Dio.netty.noUnsafe=false -Dport=$PORT ${FLOOR_FLAGS:-} -cp "$(ls target/lib/*.jar | tr '\n' ':')" bench/VertxFloor.java \

@@ -10,14 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-8}; SECS=${2:-20}
-PORT=4100; MOCK_PORT=18080
-source bench/jdk.sh
-JAVA_HOME=$(find_jdk) || { echo "no JDK 25 found (set JAVA_HOME)" >&2; exit 1; }
-export JAVA_HOME
-for tool in nginx wrk taskset curl; do command -v "$tool" >/dev/null || { echo "needs $tool (bench/run.sh installs nginx and wrk)" >&2; exit 1; }; done
-OUT="bench/results/soak-$(date -u +%Y%m%dT%H%M%SZ)"; mkdir -p "$OUT/mock/tmp"
-[ -f target/tollgate.jar ] || ./mvnw -B -q -ntp -DskipTests package >&2
-
+NAME=soak
 source bench/pinned-mock.sh
 taskset -c 0 ./tollgate serve --config bench/tollgate-bench.yaml >"$OUT/server.log" 2>&1 & pids+=($!)
 for _ in $(seq 600); do
