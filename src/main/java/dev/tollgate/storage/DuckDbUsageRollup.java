@@ -35,6 +35,7 @@ public final class DuckDbUsageRollup {
   private static final String TEMP_CATALOG = "temp";
   /** {@code m = m + excluded.m} for every measure. */
   private static final String HOURLY_SET;
+  private static final String LATENCY_SET = "n = n + excluded.n";
   private static final long DAY_MICROS = 24 * HOUR_MICROS;
 
   static {
@@ -108,13 +109,13 @@ public final class DuckDbUsageRollup {
       long day = Math.floorDiv(k.hourMicros(), DAY_MICROS) * DAY_MICROS;
       sum(userDaily.computeIfAbsent(new HourKey(day, "user", k.user(), k.org(), k.project()), x -> new long[MEASURES]), m);
     });
-    upsertHourly(c, "usage_hourly", hourly);
-    upsertHourly(c, "usage_user_daily", userDaily);
-    upsertLatency(c, "usage_latency_hourly", latency);
+    upsert(c, "usage_hourly", hourly, HOURLY_SET, HOURLY_ROW);
+    upsert(c, "usage_user_daily", userDaily, HOURLY_SET, HOURLY_ROW);
+    upsert(c, "usage_latency_hourly", latency, LATENCY_SET, LATENCY_ROW);
     Map<LatencyKey, long[]> daily = new HashMap<>();
     latency.forEach((k, n) -> daily.computeIfAbsent(new LatencyKey(Math.floorDiv(k.hourMicros(), DAY_MICROS) * DAY_MICROS,
         k.org(), k.project(), k.model(), k.kind(), k.bin()), x -> new long[1])[0] += n[0]);
-    upsertLatency(c, "usage_latency_daily", daily);
+    upsert(c, "usage_latency_daily", daily, LATENCY_SET, LATENCY_ROW);
   }
 
   /** {@link LogHistogram#binSql}'s value, computed in Java. */
@@ -150,43 +151,42 @@ public final class DuckDbUsageRollup {
     }
   }
 
+  /** Appends one rollup row's columns after its key's, in the table's column order. */
+  @FunctionalInterface
+  private interface RowWriter<K> {
+    void append(DuckDBAppender a, K key, long[] measures) throws SQLException;
+  }
+
+  private static final RowWriter<HourKey> HOURLY_ROW = (a, k, measures) -> {
+    a.appendEpochMicros(k.hourMicros()).append(k.dim()).append(k.value()).append(k.org()).append(k.project());
+    for (long v : measures) {
+      a.append(v);
+    }
+  };
+
+  private static final RowWriter<LatencyKey> LATENCY_ROW = (a, k, n) -> a.appendEpochMicros(k.hourMicros())
+      .append(k.org()).append(k.project()).append(k.model()).append((byte) k.kind()).append(k.bin()).append(n[0]);
+
   /**
    * Stages {@code rows} with the Appender into a temporary copy of {@code table}, then merges them with one
-   * {@code INSERT ... SELECT ... ON CONFLICT DO UPDATE}. A statement of bound VALUES cost a prepare of up to
+   * {@code INSERT ... SELECT ... ON CONFLICT DO UPDATE SET set}. A statement of bound VALUES cost a prepare of up to
    * 4,400 parameters per 200 rows: with a different user on every request (usage_user_daily gets a row per
    * user and day) that was 44 % of all CPU under load and capped the gateway at 2,200 req/s (bench/soak.sh).
    */
-  private static void upsertHourly(DuckDBConnection c, String table, Map<HourKey, long[]> rows) throws SQLException {
+  private static <K> void upsert(DuckDBConnection c, String table, Map<K, long[]> rows, String set, RowWriter<K> row)
+      throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
     String stage = stage(c, table);
     try (DuckDBAppender a = c.createAppender(TEMP_CATALOG, DuckDBConnection.DEFAULT_SCHEMA, stage)) {
-      for (Map.Entry<HourKey, long[]> e : rows.entrySet()) {
-        HourKey k = e.getKey();
-        a.beginRow().appendEpochMicros(k.hourMicros()).append(k.dim()).append(k.value()).append(k.org()).append(k.project());
-        for (long v : e.getValue()) {
-          a.append(v);
-        }
+      for (Map.Entry<K, long[]> e : rows.entrySet()) {
+        a.beginRow();
+        row.append(a, e.getKey(), e.getValue());
         a.endRow();
       }
     }
-    merge(c, table, stage, HOURLY_SET);
-  }
-
-  private static void upsertLatency(DuckDBConnection c, String table, Map<LatencyKey, long[]> rows) throws SQLException {
-    if (rows.isEmpty()) {
-      return;
-    }
-    String stage = stage(c, table);
-    try (DuckDBAppender a = c.createAppender(TEMP_CATALOG, DuckDBConnection.DEFAULT_SCHEMA, stage)) {
-      for (Map.Entry<LatencyKey, long[]> e : rows.entrySet()) {
-        LatencyKey k = e.getKey();
-        a.beginRow().appendEpochMicros(k.hourMicros()).append(k.org()).append(k.project()).append(k.model())
-            .append((byte) k.kind()).append(k.bin()).append(e.getValue()[0]).endRow();
-      }
-    }
-    merge(c, table, stage, "n = n + excluded.n");
+    merge(c, table, stage, set);
   }
 
   /** An empty temporary table shaped like {@code table}, private to this connection (no keys: a plain append). */
